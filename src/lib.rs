@@ -1,0 +1,1 @@
+//! kcp-wasm (skeleton; the core lands in the next commits).
