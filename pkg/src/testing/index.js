@@ -1,0 +1,19 @@
+// kcp-wasm/testing: a local emulator of KCP's cancel/refund and inquiry endpoints, for
+// merchants' own tests and for `make demo`. See docs/emulator.md.
+//
+// Signatures and certificates are checked with the package's own wasm code, imported by the
+// package's name so that each runtime (node, workerd, deno, browser) loads its own entry.
+import { verifySignature, serializeCertificate } from 'kcp-wasm';
+import { createEmulator, REFUSALS, CANCEL_PATH, INQUIRY_PATH } from './emulator.js';
+
+/**
+ * Creates an emulator with its own ledger. See index.d.ts for the options and the result.
+ * @param {import('./index.d.ts').KcpEmulatorOptions} options
+ */
+export function createKcpEmulator(options = {}) {
+  return createEmulator({ verifier: { verifySignature, serializeCertificate }, ...options });
+}
+
+/** The emulator's refusal codes (`res_cd`), with their Korean and English messages. */
+export const EMULATOR_REFUSAL_CODES = REFUSALS;
+export { CANCEL_PATH, INQUIRY_PATH };
