@@ -1,0 +1,313 @@
+// The JavaScript face of kcp-wasm, shared by every runtime entry. The entries (node.js, deno.js,
+// workerd.js, edge-light.js, browser.js, entry-node-cjs.js) only differ in how they load the
+// .wasm; everything a user calls lives here. Nothing at module scope touches the wasm,
+// randomness or the clock: Workers forbid that, and importing must stay cheap.
+import * as wasm from '../dist/wasm/kcp_wasm.js';
+import wasmInit, { initSync as wasmInitSync } from '../dist/wasm/kcp_wasm.js';
+import { KcpError, toKcpError, toPlain } from './errors.js';
+import { sendPrepared } from './transport.js';
+
+export {
+  ERROR_CODES,
+  KcpError,
+  KcpRejectedError,
+  KcpHttpError,
+  KcpNetworkError,
+  KcpOutcomeUnknownError,
+} from './errors.js';
+
+let ready = false;
+let pending = null;
+
+/**
+ * Loads the WebAssembly module. Needed once in browsers (the `browser`/`default` entry);
+ * everywhere else the module is loaded at import and this resolves at once. Idempotent.
+ * `input`: the .wasm URL (default: next to this file), a Response, its bytes, or a
+ * compiled WebAssembly.Module.
+ */
+export function init(input) {
+  if (ready) return Promise.resolve();
+  if (pending === null) {
+    pending = (input === undefined ? wasmInit() : wasmInit({ module_or_path: input })).then(
+      () => {
+        ready = true;
+      },
+      (error) => {
+        pending = null;
+        throw new KcpError('NOT_INITIALIZED', `could not load kcp-wasm's WebAssembly module: ${error?.message ?? error}`, { cause: error });
+      },
+    );
+  }
+  return pending;
+}
+
+/**
+ * Loads the WebAssembly module synchronously from a compiled WebAssembly.Module (or its
+ * bytes, where the runtime allows compiling them). No-op once loaded.
+ */
+export function initSync(input) {
+  if (ready) return;
+  if (input === undefined || input === null) {
+    throw new KcpError('NOT_INITIALIZED', 'initSync needs the compiled WebAssembly.Module or the .wasm bytes');
+  }
+  try {
+    wasmInitSync({ module: input });
+  } catch (error) {
+    throw new KcpError('NOT_INITIALIZED', `could not load kcp-wasm's WebAssembly module: ${error?.message ?? error}`, { cause: error });
+  }
+  ready = true;
+}
+
+function call(fn) {
+  if (!ready) {
+    throw new KcpError(
+      'NOT_INITIALIZED',
+      "kcp-wasm is not initialized: `await init()` once before calling it (only needed in browsers and bundlers' default entry)",
+    );
+  }
+  try {
+    return fn();
+  } catch (error) {
+    throw toKcpError(error);
+  }
+}
+
+function requireString(value, field, code = 'FIELD_INVALID') {
+  if (typeof value !== 'string') {
+    throw new KcpError(code, `${field} must be a string, got ${value === null ? 'null' : typeof value}`, { field });
+  }
+  return value;
+}
+
+function requireObject(value, what, code = 'FIELD_INVALID') {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new KcpError(code, `${what} must be an object`);
+  }
+  return value;
+}
+
+const disposeSymbol = Symbol.dispose ?? Symbol.for('Symbol.dispose');
+
+/** A decrypted merchant private key that signs KCP plaintexts (`kcp_sign_data`). */
+export class KcpSigner {
+  #inner;
+
+  /** @private Use KcpSigner.fromPem. */
+  constructor(inner) {
+    if (!(inner instanceof wasm.Signer)) {
+      throw new TypeError('use KcpSigner.fromPem(pem, password) to create a KcpSigner');
+    }
+    this.#inner = inner;
+  }
+
+  /** Decrypts a private key (PEM or DER bytes; KCP's PKCS#12-PBE form, PBES2, PKCS#8 or PKCS#1). */
+  static fromPem(pem, password = '') {
+    return call(() => {
+      if (typeof pem !== 'string' && !(pem instanceof Uint8Array)) {
+        throw new KcpError('KEY_MALFORMED', 'the private key must be PEM text (a string)');
+      }
+      const text = typeof pem === 'string' ? pem : new TextDecoder().decode(pem);
+      requireString(password, 'password', 'KEY_PASSWORD_INCORRECT');
+      return new KcpSigner(wasm.Signer.fromPem(text, password));
+    });
+  }
+
+  #live() {
+    if (this.#inner === null) throw new KcpError('FREED', 'this KcpSigner was freed');
+    return this.#inner;
+  }
+
+  /** Signs `plaintext` (UTF-8): base64 RSASSA-PKCS1-v1_5 over SHA-256, i.e. `kcp_sign_data`. */
+  sign(plaintext) {
+    return call(() => this.#live().sign(requireString(plaintext, 'plaintext')));
+  }
+
+  /** Whether this key is the pair of the certificate (PEM). */
+  matchesCertificate(certificatePem) {
+    return call(() => this.#live().matchesCertificate(requireString(certificatePem, 'certificate', 'CERT_MALFORMED')));
+  }
+
+  get modulusBits() {
+    return call(() => this.#live().modulusBits);
+  }
+
+  get keyFormat() {
+    return call(() => this.#live().keyFormat);
+  }
+
+  /** Wipes the key from wasm memory. Further calls throw FREED. Safe to call twice. */
+  free() {
+    const inner = this.#inner;
+    this.#inner = null;
+    if (inner !== null) inner.free();
+  }
+
+  [disposeSymbol]() {
+    this.free();
+  }
+}
+
+/** The certificate PEM serialized into one line: KCP's `kcp_cert_info`. */
+export function serializeCertificate(certificatePem) {
+  return call(() => wasm.serializeCertificate(requireString(certificatePem, 'certificate', 'CERT_MALFORMED')));
+}
+
+/** Subject, issuer, serial number, validity and key size of a certificate, and its kcp_cert_info. */
+export function inspectCertificate(certificatePem) {
+  return call(() => toPlain(wasm.inspectCertificate(requireString(certificatePem, 'certificate', 'CERT_MALFORMED'))));
+}
+
+/** Verifies a `kcp_sign_data` signature of `plaintext` against the certificate's public key. */
+export function verifySignature(certificatePem, plaintext, signature) {
+  return call(() =>
+    wasm.verifySignature(
+      requireString(certificatePem, 'certificate', 'CERT_MALFORMED'),
+      requireString(plaintext, 'plaintext'),
+      requireString(signature, 'signature'),
+    ),
+  );
+}
+
+/** The plaintext a cancel/refund signs: `site_cd^tno^mod_type` (fields validated). */
+export function cancelPlaintext(siteCd, tno, modType) {
+  return call(() => wasm.cancelPlaintext(requireString(siteCd, 'site_cd'), requireString(tno, 'tno'), requireString(modType, 'mod_type')));
+}
+
+/** The plaintext an inquiry signs: `site_cd^tno^pay_type` (fields validated). */
+export function inquiryPlaintext(siteCd, tno, payType) {
+  return call(() => wasm.inquiryPlaintext(requireString(siteCd, 'site_cd'), requireString(tno, 'tno'), requireString(payType, 'pay_type')));
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+function preparedFrom(value) {
+  const p = toPlain(value);
+  return {
+    url: p.url,
+    method: p.method,
+    headers: { ...p.headers },
+    body: p.body,
+    operation: p.operation,
+    plaintext: p.plaintext,
+    expect: p.expect,
+  };
+}
+
+/**
+ * A KCP merchant: certificate + decrypted key, bound to an environment. Prepares signed
+ * requests (prepare*) and sends them through `fetch` (cancel/refund/inquire/modify).
+ */
+export class KcpClient {
+  #merchant;
+  #fetch;
+  #timeoutMs;
+
+  constructor(options) {
+    call(() => {
+      requireObject(options, 'KcpClient options', 'CONFIG_INVALID');
+      const { siteCd, certificate, privateKey, password = '', environment, baseUrl, fetch, timeoutMs } = options;
+      requireString(siteCd, 'site_cd', 'CONFIG_INVALID');
+      requireString(certificate, 'certificate', 'CERT_MALFORMED');
+      requireString(privateKey, 'privateKey', 'KEY_MALFORMED');
+      requireString(password, 'password', 'KEY_PASSWORD_INCORRECT');
+      if (environment !== undefined && environment !== 'staging' && environment !== 'production') {
+        throw new KcpError('CONFIG_INVALID', "environment must be 'staging' or 'production'", { field: 'environment' });
+      }
+      if (baseUrl !== undefined) requireString(baseUrl, 'baseUrl', 'CONFIG_INVALID');
+      if (fetch !== undefined && typeof fetch !== 'function') {
+        throw new KcpError('CONFIG_INVALID', 'fetch must be a function', { field: 'fetch' });
+      }
+      this.#timeoutMs = checkTimeout(timeoutMs, DEFAULT_TIMEOUT_MS);
+      this.#fetch = fetch;
+      const config = { siteCd, certificate, privateKey, password };
+      if (environment !== undefined) config.environment = environment;
+      if (baseUrl !== undefined) config.baseUrl = baseUrl;
+      this.#merchant = new wasm.Merchant(config);
+    });
+  }
+
+  #live() {
+    if (this.#merchant === null) throw new KcpError('FREED', 'this KcpClient was freed');
+    return this.#merchant;
+  }
+
+  get siteCd() {
+    return call(() => this.#live().siteCd);
+  }
+
+  get baseUrl() {
+    return call(() => this.#live().baseUrl);
+  }
+
+  /** Full cancel (`mod_type` STSC). */
+  prepareCancel(input) {
+    return call(() => preparedFrom(this.#live().prepareCancel(requireObject(input, 'cancel input'))));
+  }
+
+  /** Partial cancel / refund (`mod_type` STPC): `amount` now, out of the `remaining` balance before it. */
+  prepareRefund(input) {
+    return call(() => preparedFrom(this.#live().prepareRefund(requireObject(input, 'refund input'))));
+  }
+
+  /** Any other `mod_type` on the cancel endpoint (STMR capture, STHD/STPD refunds to an account, escrow steps...). */
+  prepareModify(input) {
+    return call(() => preparedFrom(this.#live().prepareModify(requireObject(input, 'modify input'))));
+  }
+
+  /** Transaction inquiry (`/std/inquery`). */
+  prepareInquiry(input) {
+    return call(() => preparedFrom(this.#live().prepareInquiry(requireObject(input, 'inquiry input'))));
+  }
+
+  /** Sends a full cancel. Never retried: on OUTCOME_UNKNOWN, inquire before anything else. */
+  cancel(input, options) {
+    return this.#send(() => this.prepareCancel(input), options, wasm.parseModifyResponse);
+  }
+
+  /** Sends a partial cancel / refund. Never retried: on OUTCOME_UNKNOWN, inquire before anything else. */
+  refund(input, options) {
+    return this.#send(() => this.prepareRefund(input), options, wasm.parseModifyResponse);
+  }
+
+  /** Sends any other modification. Never retried. */
+  modify(input, options) {
+    return this.#send(() => this.prepareModify(input), options, wasm.parseModifyResponse);
+  }
+
+  /** Sends a transaction inquiry. */
+  inquire(input, options) {
+    return this.#send(() => this.prepareInquiry(input), options, wasm.parseInquiryResponse);
+  }
+
+  async #send(prepare, options, parse) {
+    const prepared = prepare();
+    const opts = options ?? {};
+    requireObject(opts, 'request options', 'CONFIG_INVALID');
+    const timeoutMs = checkTimeout(opts.timeoutMs, this.#timeoutMs);
+    const fetchFn = this.#fetch ?? globalThis.fetch;
+    if (typeof fetchFn !== 'function') {
+      throw new KcpError('CONFIG_INVALID', 'no fetch: this runtime has no globalThis.fetch; pass `fetch` to new KcpClient', { field: 'fetch' });
+    }
+    const text = await sendPrepared(fetchFn, prepared, { signal: opts.signal, timeoutMs });
+    return call(() => toPlain(parse(text, prepared.expect)));
+  }
+
+  /** Wipes the key from wasm memory. Further calls throw FREED. Safe to call twice. */
+  free() {
+    const inner = this.#merchant;
+    this.#merchant = null;
+    if (inner !== null && inner !== undefined) inner.free();
+  }
+
+  [disposeSymbol]() {
+    this.free();
+  }
+}
+
+function checkTimeout(value, fallback) {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new KcpError('CONFIG_INVALID', 'timeoutMs must be a positive number of milliseconds', { field: 'timeoutMs' });
+  }
+  return value;
+}

@@ -1,0 +1,10 @@
+// Source of dist/node.cjs, the `require('kcp-wasm')` entry: bundled to CommonJS by
+// scripts/build.sh, so `__dirname` is dist/ and the .wasm sits in dist/wasm/.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { initSync } from './core.js';
+
+initSync(readFileSync(join(__dirname, 'wasm', 'kcp_wasm_bg.wasm')));
+
+export * from './core.js';
+export const runtimeEntry = 'node-cjs';

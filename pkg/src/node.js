@@ -1,0 +1,10 @@
+// Node.js (ESM) entry: reads the .wasm that ships in this package and instantiates it
+// synchronously at import, so everything is ready without init().
+import { readFileSync } from 'node:fs';
+import { initSync } from './core.js';
+
+initSync(readFileSync(new URL('../dist/wasm/kcp_wasm_bg.wasm', import.meta.url)));
+
+export * from './core.js';
+/** Which entry of the package was loaded (diagnostics). */
+export const runtimeEntry = 'node';

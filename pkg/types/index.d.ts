@@ -1,0 +1,318 @@
+// Type declarations of kcp-wasm (hand-written; the same for every runtime entry).
+
+/** Every `code` a KcpError can carry. Branch on these, never on messages. */
+export type KcpErrorCode =
+  | 'KEY_MALFORMED'
+  | 'KEY_PASSWORD_INCORRECT'
+  | 'KEY_FORMAT_UNSUPPORTED'
+  | 'KEY_LIMIT_EXCEEDED'
+  | 'KEY_INCONSISTENT'
+  | 'CERT_MALFORMED'
+  | 'CERT_IS_PRIVATE_KEY'
+  | 'KEY_CERT_MISMATCH'
+  | 'FIELD_INVALID'
+  | 'CONFIG_INVALID'
+  | 'KCP_REJECTED'
+  | 'RESPONSE_MALFORMED'
+  | 'RESPONSE_INCONSISTENT'
+  | 'HTTP_ERROR'
+  | 'NETWORK_ERROR'
+  | 'OUTCOME_UNKNOWN'
+  | 'ABORTED'
+  | 'NOT_INITIALIZED'
+  | 'FREED'
+  | 'INTERNAL';
+
+/** All error codes, in a stable order. */
+export declare const ERROR_CODES: readonly KcpErrorCode[];
+
+/** Which entry of the package the runtime loaded (diagnostics). */
+export declare const runtimeEntry: 'node' | 'node-cjs' | 'bun' | 'deno' | 'workerd' | 'edge-light' | 'browser';
+
+/** Base class of every error thrown by kcp-wasm. Messages never hold keys, passwords or signatures. */
+export declare class KcpError extends Error {
+  constructor(code: KcpErrorCode, message: string, details?: { field?: string; cause?: unknown });
+  readonly code: KcpErrorCode;
+  /** For FIELD_INVALID / CONFIG_INVALID / RESPONSE_INCONSISTENT: KCP's wire name of the field (e.g. `mod_mny`). */
+  readonly field?: string;
+}
+
+/** KCP answered with a `res_cd` other than `0000`. */
+export declare class KcpRejectedError extends KcpError {
+  readonly code: 'KCP_REJECTED';
+  /** KCP's result code, verbatim (e.g. `"8133"`). */
+  readonly resCd: string;
+  /** KCP's message, verbatim (usually Korean). */
+  readonly resMsg: string;
+  /** KCP's English message, when it sent one. */
+  readonly resEnMsg?: string;
+  /** Every field of KCP's reply, verbatim. */
+  readonly raw: Record<string, unknown>;
+}
+
+/** KCP (or a proxy in front of it) answered with a non-2xx HTTP status. */
+export declare class KcpHttpError extends KcpError {
+  readonly code: 'HTTP_ERROR';
+  readonly status: number;
+  readonly operation: Operation;
+  /** The first 1000 characters of the response body. */
+  readonly body: string;
+}
+
+/** No answer came back to a request that changes nothing (an inquiry): safe to retry. */
+export declare class KcpNetworkError extends KcpError {
+  readonly code: 'NETWORK_ERROR' | 'OUTCOME_UNKNOWN';
+  readonly operation: Operation;
+  readonly reason: 'timeout' | 'aborted' | 'network';
+}
+
+/**
+ * A cancel/refund/modify was sent and no answer came back (timeout, network failure or abort):
+ * KCP may or may not have applied it. Do not resend it blindly; inquire first, then decide.
+ */
+export declare class KcpOutcomeUnknownError extends KcpNetworkError {
+  readonly code: 'OUTCOME_UNKNOWN';
+  /** The transaction the request was about. */
+  readonly tno?: string;
+}
+
+/**
+ * Loads the WebAssembly module. Only needed with the `browser`/`default` entry; on Node, Deno,
+ * Bun, workerd and edge runtimes the module is loaded at import and this resolves at once.
+ * Idempotent. Default: `kcp_wasm_bg.wasm` next to the glue (`new URL(..., import.meta.url)`).
+ */
+export declare function init(
+  input?: string | URL | ArrayBuffer | ArrayBufferView | WebAssembly.Module | WasmResponseLike | Promise<WasmResponseLike>,
+): Promise<void>;
+
+/** A fetch `Response` (or anything with its `arrayBuffer()`), e.g. `fetch('/kcp_wasm_bg.wasm')`. */
+export interface WasmResponseLike {
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/** Loads the WebAssembly module synchronously from a compiled module (or its bytes). No-op once loaded. */
+export declare function initSync(input: ArrayBuffer | ArrayBufferView | WebAssembly.Module): void;
+
+export type KeyFormat = 'pkcs12-pbe-sha1-3des' | 'pbes2' | 'pkcs8' | 'pkcs1';
+
+/** A decrypted merchant private key. Call `free()` (or `using`) when done to wipe it. */
+export declare class KcpSigner {
+  private constructor();
+  /**
+   * Decrypts a private key: KCP's `ENCRYPTED PRIVATE KEY` (pbeWithSHAAnd3-KeyTripleDES-CBC),
+   * PBES2, unencrypted PKCS#8 or PKCS#1 PEM.
+   * @throws KcpError KEY_MALFORMED, KEY_PASSWORD_INCORRECT, KEY_FORMAT_UNSUPPORTED, KEY_LIMIT_EXCEEDED
+   */
+  static fromPem(pem: string | Uint8Array, password?: string): KcpSigner;
+  /** `kcp_sign_data`: base64(RSASSA-PKCS1-v1_5(SHA-256(utf8(plaintext)))). Deterministic. */
+  sign(plaintext: string): string;
+  /** Whether this key is the pair of the certificate. @throws KcpError CERT_* */
+  matchesCertificate(certificatePem: string): boolean;
+  readonly modulusBits: number;
+  readonly keyFormat: KeyFormat;
+  /** Wipes the key. Later calls throw KcpError FREED. */
+  free(): void;
+  [Symbol.dispose](): void;
+}
+
+/** `kcp_cert_info`: the certificate PEM on one line. @throws KcpError CERT_MALFORMED, CERT_IS_PRIVATE_KEY */
+export declare function serializeCertificate(certificatePem: string): string;
+
+export interface CertificateInfo {
+  kcpCertInfo: string;
+  subject: string;
+  issuer: string;
+  /** Hex. */
+  serialNumber: string;
+  /** RFC 3339, e.g. `"2021-06-28T04:41:00Z"`. Never compared with the clock by this package. */
+  notBefore: string;
+  notAfter: string;
+  publicKeyBits: number;
+}
+
+export declare function inspectCertificate(certificatePem: string): CertificateInfo;
+
+/** Whether `signature` (base64) is a valid `kcp_sign_data` of `plaintext` under the certificate's key. */
+export declare function verifySignature(certificatePem: string, plaintext: string, signature: string): boolean;
+
+/** `site_cd^tno^mod_type`, with each field validated (no `^`, no control characters). */
+export declare function cancelPlaintext(siteCd: string, tno: string, modType: string): string;
+
+/** `site_cd^tno^pay_type`, with each field validated. */
+export declare function inquiryPlaintext(siteCd: string, tno: string, payType: string): string;
+
+/** A safe non-negative integer, or a string of at most 12 digits. */
+export type Amount = number | string;
+
+export interface TaxSplit {
+  /** `mod_tax_mny`: supply amount. */
+  taxable: Amount;
+  /** `mod_vat_mny`. */
+  vat: Amount;
+  /** `mod_free_mny`: tax-free amount. */
+  taxFree: Amount;
+}
+
+export interface KcpClientOptions {
+  /** KCP merchant id (`site_cd`), e.g. `"T0000"`. */
+  siteCd: string;
+  /** The certificate PEM (`KCP_AUTH_{site_cd}_CERT.pem`). */
+  certificate: string;
+  /** The private key PEM (`KCP_AUTH_{site_cd}_PRIKEY.pem`). */
+  privateKey: string;
+  /** The private key's password. */
+  password: string;
+  /** Default `'staging'`. */
+  environment?: 'staging' | 'production';
+  /** Overrides `environment`: `http(s)://host[:port][/prefix]` (an emulator, a proxy). */
+  baseUrl?: string;
+  /** The fetch to send with. Default: `globalThis.fetch` at the time of each call. */
+  fetch?: FetchLike;
+  /** Per-request deadline in milliseconds (default 30000). */
+  timeoutMs?: number;
+}
+
+/** The subset of `fetch` the client uses. */
+export type FetchLike = (
+  url: string,
+  init: {
+    method: 'POST';
+    headers: Record<string, string>;
+    body: string;
+    signal: AbortSignal;
+  },
+) => Promise<{ ok: boolean; status: number; statusText?: string; text(): Promise<string> }>;
+
+export interface RequestOptions {
+  /** Aborting after the request was sent gives KcpOutcomeUnknownError for a cancel/refund. */
+  signal?: AbortSignal;
+  /** Overrides the client's `timeoutMs` for this call. */
+  timeoutMs?: number;
+}
+
+export interface CancelInput {
+  /** KCP transaction number (14 digits, as a string). */
+  tno: string;
+  /** `mod_desc` (UTF-8, at most 100 bytes). */
+  reason?: string;
+}
+
+export interface RefundInput {
+  tno: string;
+  /** `mod_mny`: the amount to cancel now. */
+  amount: Amount;
+  /** `rem_mny`: the cancellable balance before this cancel. */
+  remaining: Amount;
+  reason?: string;
+  /** Mixed-tax split (`tax_flag` TG03). */
+  tax?: TaxSplit;
+}
+
+export interface RefundAccount {
+  /** `mod_bankcode` */
+  bankCode: string;
+  /** `mod_account` */
+  account: string;
+  /** `mod_depositor` */
+  depositor: string;
+  /** `mod_sub_type` */
+  subType?: string;
+  /** `mod_comp_type` */
+  compType?: string;
+}
+
+export interface ModifyInput {
+  tno: string;
+  /** KCP's `mod_type`, e.g. `STMR`, `STHD`, `STPD`, `STE1`. */
+  modType: string;
+  reason?: string;
+  amount?: Amount;
+  remaining?: Amount;
+  tax?: TaxSplit;
+  refundAccount?: RefundAccount;
+  /** Further wire fields, sent verbatim (e.g. `{ deli_numb: "...", deli_corp: "..." }`). */
+  extra?: Record<string, string>;
+}
+
+export interface InquiryInput {
+  tno: string;
+  /** `PACA` card, `PABK` bank transfer, `PAVC` virtual account, `PAMC` mobile, `PAPT` points, `PATK` gift certificate. */
+  payType: string;
+}
+
+export type Operation = 'cancel' | 'refund' | 'modify' | 'inquiry';
+
+/** What the client checks KCP's answer against; hand it back unchanged. */
+export interface Expect {
+  operation: string;
+  tno: string;
+  modType?: string;
+  payType?: string;
+  amount?: number;
+  remainingAfter?: number;
+}
+
+/** A signed request, ready to send yourself. */
+export interface PreparedRequest {
+  /** e.g. `https://stg-spl.kcp.co.kr/gw/mod/v1/cancel` */
+  url: string;
+  method: 'POST';
+  headers: { 'Content-Type': 'application/json; charset=utf-8' };
+  /** The JSON body (amounts as JSON strings). */
+  body: string;
+  operation: Operation;
+  /** What `kcp_sign_data` signs (no secret in it). */
+  plaintext: string;
+  expect: Expect;
+}
+
+export interface ModifyResult {
+  resCd: '0000';
+  resMsg: string;
+  tno: string;
+  /** `canc_time`, verbatim (yyyyMMddHHmmss). */
+  canceledAt?: string;
+  /** `mod_mny` */
+  amount?: number;
+  /** `rem_mny`: the balance after this cancel. */
+  remaining?: number;
+  /** `mod_pacn_seq_no` */
+  partialSequence?: string;
+  /** Every field KCP sent, verbatim. */
+  raw: Record<string, unknown>;
+}
+
+export interface InquiryResult {
+  resCd: '0000';
+  resMsg: string;
+  tno?: string;
+  raw: Record<string, unknown>;
+}
+
+/** A merchant's key and certificate bound to a KCP environment. */
+export declare class KcpClient {
+  /**
+   * Decrypts the key once, and refuses a key that is not the certificate's pair (KEY_CERT_MISMATCH).
+   */
+  constructor(options: KcpClientOptions);
+  readonly siteCd: string;
+  readonly baseUrl: string;
+
+  prepareCancel(input: CancelInput): PreparedRequest;
+  prepareRefund(input: RefundInput): PreparedRequest;
+  prepareModify(input: ModifyInput): PreparedRequest;
+  prepareInquiry(input: InquiryInput): PreparedRequest;
+
+  /** Full cancel (STSC). Sent once, never retried. */
+  cancel(input: CancelInput, options?: RequestOptions): Promise<ModifyResult>;
+  /** Partial cancel (STPC). Sent once, never retried. */
+  refund(input: RefundInput, options?: RequestOptions): Promise<ModifyResult>;
+  /** Any other `mod_type`. Sent once, never retried. */
+  modify(input: ModifyInput, options?: RequestOptions): Promise<ModifyResult>;
+  /** Transaction inquiry. */
+  inquire(input: InquiryInput, options?: RequestOptions): Promise<InquiryResult>;
+
+  /** Wipes the key. Later calls throw KcpError FREED. */
+  free(): void;
+  [Symbol.dispose](): void;
+}
