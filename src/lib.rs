@@ -1,1 +1,67 @@
-//! kcp-wasm (skeleton; the core lands in the next commits).
+//! # kcp-wasm
+//!
+//! Sign and build NHN KCP payment requests — cancel, partial refund, other modifications and
+//! transaction inquiry — in pure Rust, for native Rust servers and, through WebAssembly, for
+//! every JavaScript runtime (Node, Deno, Bun, Cloudflare Workers, edge functions, browsers).
+//!
+//! KCP authenticates each request with two fields:
+//! * `kcp_cert_info`: the merchant's certificate as PEM on one line ([`Certificate`]);
+//! * `kcp_sign_data`: a SHA256withRSA (PKCS#1 v1.5) signature, base64, of a plaintext such as
+//!   `site_cd^tno^mod_type` ([`cancel_plaintext`]), made with the merchant's private key
+//!   ([`MerchantKey`]) — which KCP ships encrypted with PKCS#12 PBE (SHA-1, Triple DES), a format
+//!   WebCrypto cannot import and RustCrypto's `pkcs8` does not read. kcp-wasm reads it.
+//!
+//! ```
+//! use kcp_wasm::{Certificate, Environment, Merchant, MerchantKey, Refund};
+//!
+//! let key = MerchantKey::from_pem(include_str!("../tests/fixtures/kcp/splPrikeyPKCS8.pem"), "changeit")?;
+//! let cert = Certificate::from_pem(include_str!("../tests/fixtures/kcp/splCert.pem"))?;
+//! let merchant = Merchant::new("T0000", cert, key, Environment::Staging)?;
+//! let request = merchant.refund(&Refund {
+//!     tno: "21234567890123".into(),
+//!     amount: 1_000,
+//!     remaining: 10_000,
+//!     reason: Some("고객 요청".into()),
+//!     tax: None,
+//! })?;
+//! // POST request.body to request.url as application/json with any HTTP client, then:
+//! let reply = r#"{"res_cd":"0000","res_msg":"정상처리","tno":"21234567890123","mod_mny":"1000","rem_mny":"9000"}"#;
+//! let result = kcp_wasm::parse_modify_response(reply, &request.expect)?;
+//! assert_eq!(result.rem_mny, Some(9_000));
+//! # Ok::<(), kcp_wasm::Error>(())
+//! ```
+//!
+//! Errors are one type, [`Error`], whose [`Error::code`] is stable. No error, `Debug` output or
+//! log line of this crate contains a password, key material or a signature.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod api;
+mod asn1;
+mod cert;
+mod error;
+mod key;
+mod pem;
+mod public_key;
+mod sign;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use api::{
+    Cancel, Environment, Expect, INQUIRY_PATH, Inquiry, InquiryResult, MODIFY_PATH, Merchant,
+    Modify, ModifyResult, Operation, PRODUCTION_URL, PreparedRequest, Refund, RefundAccount,
+    STAGING_URL, TaxSplit, parse_inquiry_response, parse_modify_response,
+};
+pub use cert::Certificate;
+pub use error::{Error, Result};
+pub use key::{
+    KeyFormat, MAX_KDF_ITERATIONS, MAX_KEY_DER_LEN, MAX_MODULUS_BITS, MAX_SCRYPT_MEMORY,
+    MIN_MODULUS_BITS, MerchantKey,
+};
+pub use public_key::PublicKey;
+pub use sign::{
+    MOD_TYPES, PAY_TYPES, cancel_plaintext, inquiry_plaintext, validate_mod_type,
+    validate_pay_type, validate_site_cd, validate_tno,
+};

@@ -1,0 +1,179 @@
+//! KCP's key encryption: `pbeWithSHAAnd3-KeyTripleDES-CBC` (RFC 7292, appendix C).
+//!
+//! RustCrypto's `pkcs8`/`pkcs5` read PBES2 only, and WebCrypto reads no encrypted keys at all, so
+//! this module implements the PKCS#12 scheme from its building blocks:
+//!
+//! * the password becomes a BMPString: UTF-16BE **with a two-byte NUL terminator** (a Korean
+//!   password therefore works exactly as in OpenSSL and BouncyCastle);
+//! * the PKCS#12 KDF of RFC 7292 appendix B over SHA-1 (u = 20, v = 64) derives the 24-byte
+//!   three-key Triple DES key with ID 1 and the 8-byte IV with ID 2 — no PBKDF2, no HMAC;
+//! * DES-EDE3 in CBC mode with PKCS#7 padding decrypts the `PrivateKeyInfo`.
+
+use cbc::cipher::{BlockModeDecrypt, KeyIvInit, block_padding::Pkcs7};
+use sha1::{Digest, Sha1};
+use zeroize::Zeroizing;
+
+/// OID 1.2.840.113549.1.12.1.3, DER-encoded (without tag and length).
+pub(crate) const OID_PBE_SHA1_3DES: &[u8] =
+    &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x01, 0x03];
+/// The arc 1.2.840.113549.1.12.1 under which the other (unsupported) PKCS#12 PBE schemes live.
+pub(crate) const OID_PKCS12_PBE_ARC: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x01];
+
+const U: usize = 20; // SHA-1 output
+const V: usize = 64; // SHA-1 block
+
+/// Key-material purposes of RFC 7292 appendix B.3.
+#[derive(Clone, Copy)]
+pub(crate) enum Purpose {
+    Key = 1,
+    Iv = 2,
+}
+
+/// The password as a PKCS#12 BMPString: UTF-16BE plus a two-byte NUL terminator.
+pub(crate) fn bmp_password(password: &str) -> Zeroizing<Vec<u8>> {
+    let mut out = Zeroizing::new(Vec::with_capacity(password.len() * 2 + 2));
+    for unit in password.encode_utf16() {
+        out.extend_from_slice(&unit.to_be_bytes());
+    }
+    out.extend_from_slice(&[0, 0]);
+    out
+}
+
+/// The PKCS#12 key-derivation function (RFC 7292, appendix B.2) over SHA-1.
+pub(crate) fn kdf(
+    bmp_password: &[u8],
+    salt: &[u8],
+    purpose: Purpose,
+    iterations: u32,
+    out_len: usize,
+) -> Zeroizing<Vec<u8>> {
+    fn fill(src: &[u8]) -> Zeroizing<Vec<u8>> {
+        // Concatenate copies of `src` up to the next multiple of V (empty stays empty).
+        let len = src.len().div_ceil(V) * V;
+        Zeroizing::new(src.iter().copied().cycle().take(len).collect())
+    }
+    let diversifier = [purpose as u8; V];
+    let mut i_block = fill(salt);
+    i_block.extend_from_slice(&fill(bmp_password));
+
+    let mut out = Zeroizing::new(Vec::with_capacity(out_len.div_ceil(U) * U));
+    while out.len() < out_len {
+        let mut hasher = Sha1::new();
+        hasher.update(diversifier);
+        hasher.update(&*i_block);
+        let mut a: Zeroizing<[u8; U]> = Zeroizing::new(hasher.finalize().into());
+        for _ in 1..iterations {
+            *a = Sha1::digest(&*a).into();
+        }
+        out.extend_from_slice(&*a);
+        if out.len() >= out_len {
+            break;
+        }
+        // I_j = (I_j + B + 1) mod 2^(8v) for each v-byte block I_j of I, B = A repeated.
+        let b: Zeroizing<Vec<u8>> = Zeroizing::new(a.iter().copied().cycle().take(V).collect());
+        for chunk in i_block.chunks_exact_mut(V) {
+            let mut carry = 1u16;
+            for (x, y) in chunk.iter_mut().rev().zip(b.iter().rev()) {
+                let sum = *x as u16 + *y as u16 + carry;
+                *x = sum as u8;
+                carry = sum >> 8;
+            }
+        }
+    }
+    out.truncate(out_len);
+    out
+}
+
+/// Why decryption failed.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum DecryptError {
+    /// The ciphertext is not a whole number of DES blocks.
+    BadLength,
+    /// The padding is wrong: the password is wrong (or the ciphertext corrupt).
+    BadPadding,
+}
+
+/// Derives key and IV, then decrypts `ciphertext` with DES-EDE3-CBC.
+pub(crate) fn decrypt(
+    password: &str,
+    salt: &[u8],
+    iterations: u32,
+    ciphertext: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, DecryptError> {
+    if ciphertext.is_empty() || ciphertext.len() % 8 != 0 {
+        return Err(DecryptError::BadLength);
+    }
+    let bmp = bmp_password(password);
+    let key = kdf(&bmp, salt, Purpose::Key, iterations, 24);
+    let iv = kdf(&bmp, salt, Purpose::Iv, iterations, 8);
+    let mut buf = Zeroizing::new(ciphertext.to_vec());
+    let decryptor = cbc::Decryptor::<des::TdesEde3>::new_from_slices(&key, &iv)
+        .map_err(|_| DecryptError::BadLength)?;
+    let len = decryptor
+        .decrypt_padded::<Pkcs7>(&mut buf)
+        .map_err(|_| DecryptError::BadPadding)?
+        .len();
+    buf.truncate(len);
+    Ok(buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hex(bytes: &[u8]) -> String {
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    fn unhex(s: &str) -> Vec<u8> {
+        (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+    }
+
+    /// The intermediate values KCP-API.md gives for KCP's public test key.
+    #[test]
+    fn reproduces_kcp_test_key_derivation() {
+        let salt = unhex("5bc7e86dd25eea6164749e782517c4546b2be118");
+        let bmp = bmp_password("changeit");
+        assert_eq!(
+            hex(&kdf(&bmp, &salt, Purpose::Key, 2048, 24)),
+            "57b3e3c362f9113594d8c41ca7973ed9e944038389810a13"
+        );
+        assert_eq!(hex(&kdf(&bmp, &salt, Purpose::Iv, 2048, 8)), "5a2453fb7b9dcbd4");
+    }
+
+    #[test]
+    fn the_nul_terminator_matters() {
+        let salt = unhex("5bc7e86dd25eea6164749e782517c4546b2be118");
+        let mut without = bmp_password("changeit").to_vec();
+        without.truncate(without.len() - 2);
+        assert_ne!(
+            hex(&kdf(&without, &salt, Purpose::Key, 2048, 24)),
+            "57b3e3c362f9113594d8c41ca7973ed9e944038389810a13"
+        );
+    }
+
+    #[test]
+    fn bmp_string_of_korean_and_empty_passwords() {
+        assert_eq!(&*bmp_password("한"), &[0xd5, 0x5c, 0, 0]);
+        assert_eq!(&*bmp_password(""), &[0, 0]);
+    }
+
+    /// RFC 7292 gives no vectors; these are from BouncyCastle's PKCS12 KDF tests (SHA-1,
+    /// password "smeg", salt 0a58cf64530d823f, one iteration).
+    #[test]
+    fn bouncycastle_vectors() {
+        let salt = unhex("0a58cf64530d823f");
+        let bmp = bmp_password("smeg");
+        assert_eq!(
+            hex(&kdf(&bmp, &salt, Purpose::Key, 1, 24)),
+            "8aaae6297b6cb04642ab5b077851284eb7128f1a2a7fbca3"
+        );
+        assert_eq!(hex(&kdf(&bmp, &salt, Purpose::Iv, 1, 8)), "79993dfe048d3b76");
+    }
+
+    #[test]
+    fn refuses_partial_blocks() {
+        assert_eq!(decrypt("pw", b"salt", 1, &[0u8; 12]).err(), Some(DecryptError::BadLength));
+        assert_eq!(decrypt("pw", b"salt", 1, &[]).err(), Some(DecryptError::BadLength));
+    }
+}
