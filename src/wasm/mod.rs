@@ -1,0 +1,438 @@
+//! The wasm-bindgen facade: JavaScript values in, the core's types through, JavaScript values
+//! out. No logic of its own — every rule lives in the core. The contract with the JavaScript
+//! layer in `pkg/` is `docs/wasm-facade.md`.
+//!
+//! Nothing here panics on bad input: every argument is read with checks and every failure
+//! becomes a thrown `Error` with a stable `code`, so the instance stays usable after it.
+
+use crate::api::{Cancel, Environment, Expect, Inquiry, Merchant as CoreMerchant, Modify, Operation, PreparedRequest, Refund, RefundAccount, TaxSplit};
+use crate::{Certificate, Error, MerchantKey};
+use js_sys::{Object, Reflect};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use zeroize::Zeroizing;
+
+type JsResult<T> = std::result::Result<T, JsValue>;
+
+/// Turns a core error into a JS `Error` with `name` `KcpError`, `code` and the error's fields.
+fn to_js(err: Error) -> JsValue {
+    let js = js_sys::Error::new(&err.to_string());
+    js.set_name("KcpError");
+    let obj: &JsValue = js.as_ref();
+    set(obj, "code", &err.code().into());
+    if let Some(field) = err.field() {
+        set(obj, "field", &field.into());
+    }
+    if let Error::KcpRejected { res_cd, res_msg, res_en_msg, raw } = &err {
+        set(obj, "resCd", &res_cd.into());
+        set(obj, "resMsg", &res_msg.into());
+        if let Some(en) = res_en_msg {
+            set(obj, "resEnMsg", &en.into());
+        }
+        set(obj, "raw", &to_value(raw));
+    }
+    js.into()
+}
+
+fn set(obj: &JsValue, name: &str, value: &JsValue) {
+    // Setting a property on a fresh Error or Object cannot fail; ignore the impossible.
+    let _ = Reflect::set(obj, &JsValue::from_str(name), value);
+}
+
+fn to_value<T: Serialize + ?Sized>(value: &T) -> JsValue {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    value.serialize(&serializer).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// Reads property `name` of `obj` (undefined when `obj` is not an object).
+fn get(obj: &JsValue, name: &str) -> JsValue {
+    if !obj.is_object() {
+        return JsValue::UNDEFINED;
+    }
+    Reflect::get(obj, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn require_object(obj: &JsValue, what: &'static str) -> Result<(), Error> {
+    if obj.is_object() {
+        Ok(())
+    } else {
+        Err(Error::field_invalid(what, "expected an object"))
+    }
+}
+
+fn opt_str(obj: &JsValue, name: &str, wire: &'static str) -> Result<Option<String>, Error> {
+    let value = get(obj, name);
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    value.as_string().map(Some).ok_or_else(|| Error::field_invalid(wire, format!("`{name}` must be a string")))
+}
+
+fn req_str(obj: &JsValue, name: &str, wire: &'static str) -> Result<String, Error> {
+    opt_str(obj, name, wire)?.ok_or_else(|| Error::field_invalid(wire, format!("`{name}` is required")))
+}
+
+/// An amount: a safe non-negative integer, or a string of digits.
+fn opt_amount(obj: &JsValue, name: &str, wire: &'static str) -> Result<Option<u64>, Error> {
+    let value = get(obj, name);
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    let bad = || Error::field_invalid(wire, format!("`{name}` must be a whole number of won (a number or a string of digits)"));
+    if let Some(n) = value.as_f64() {
+        if n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n <= 9_007_199_254_740_991.0 {
+            return Ok(Some(n as u64));
+        }
+        return Err(bad());
+    }
+    if let Some(s) = value.as_string() {
+        if (1..=15).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()) {
+            return s.parse().map(Some).map_err(|_| bad());
+        }
+    }
+    Err(bad())
+}
+
+fn req_amount(obj: &JsValue, name: &str, wire: &'static str) -> Result<u64, Error> {
+    opt_amount(obj, name, wire)?.ok_or_else(|| Error::field_invalid(wire, format!("`{name}` is required")))
+}
+
+fn read_tax(obj: &JsValue) -> Result<Option<TaxSplit>, Error> {
+    let tax = get(obj, "tax");
+    if tax.is_undefined() || tax.is_null() {
+        return Ok(None);
+    }
+    require_object(&tax, "tax_flag")?;
+    Ok(Some(TaxSplit {
+        taxable: req_amount(&tax, "taxable", "mod_tax_mny")?,
+        vat: req_amount(&tax, "vat", "mod_vat_mny")?,
+        tax_free: req_amount(&tax, "taxFree", "mod_free_mny")?,
+    }))
+}
+
+/// A merchant's private key, for `kcp_sign_data`. Wiped from memory by `free()`.
+#[wasm_bindgen]
+pub struct Signer {
+    key: MerchantKey,
+}
+
+#[wasm_bindgen]
+impl Signer {
+    /// Reads (and decrypts) a private key.
+    #[wasm_bindgen(js_name = fromPem)]
+    pub fn from_pem(pem: String, password: String) -> JsResult<Signer> {
+        let (pem, password) = (Zeroizing::new(pem), Zeroizing::new(password));
+        MerchantKey::from_pem(&pem, &password).map(|key| Signer { key }).map_err(to_js)
+    }
+
+    /// `kcp_sign_data` of `plaintext`.
+    pub fn sign(&self, plaintext: &str) -> JsResult<String> {
+        self.key.sign(plaintext).map_err(to_js)
+    }
+
+    /// Modulus size in bits.
+    #[wasm_bindgen(getter, js_name = modulusBits)]
+    pub fn modulus_bits(&self) -> usize {
+        self.key.modulus_bits()
+    }
+
+    /// The form the key was read from.
+    #[wasm_bindgen(getter, js_name = keyFormat)]
+    pub fn key_format(&self) -> String {
+        self.key.format().as_str().to_string()
+    }
+
+    /// Whether the key is the pair of the certificate.
+    #[wasm_bindgen(js_name = matchesCertificate)]
+    pub fn matches_certificate(&self, cert_pem: &str) -> JsResult<bool> {
+        Certificate::from_pem(cert_pem).map(|cert| cert.matches(&self.key)).map_err(to_js)
+    }
+}
+
+/// `kcp_cert_info`: the certificate on one line.
+#[wasm_bindgen(js_name = serializeCertificate)]
+pub fn serialize_certificate(pem: &str) -> JsResult<String> {
+    Certificate::from_pem(pem).map(|c| c.to_kcp_cert_info()).map_err(to_js)
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CertificateInfo {
+    kcp_cert_info: String,
+    subject: String,
+    issuer: String,
+    serial_number: String,
+    not_before: String,
+    not_after: String,
+    public_key_bits: usize,
+}
+
+/// What a certificate says about itself.
+#[wasm_bindgen(js_name = inspectCertificate)]
+pub fn inspect_certificate(pem: &str) -> JsResult<JsValue> {
+    let cert = Certificate::from_pem(pem).map_err(to_js)?;
+    Ok(to_value(&CertificateInfo {
+        kcp_cert_info: cert.to_kcp_cert_info(),
+        subject: cert.subject(),
+        issuer: cert.issuer(),
+        serial_number: cert.serial_number(),
+        not_before: cert.not_before(),
+        not_after: cert.not_after(),
+        public_key_bits: cert.public_key().modulus_bits(),
+    }))
+}
+
+/// Whether `signature` is the certificate's signature of `plaintext`.
+#[wasm_bindgen(js_name = verifySignature)]
+pub fn verify_signature(cert_pem: &str, plaintext: &str, signature: &str) -> JsResult<bool> {
+    Certificate::from_pem(cert_pem).map(|c| c.verify(plaintext, signature)).map_err(to_js)
+}
+
+/// `site_cd^tno^mod_type`, validated.
+#[wasm_bindgen(js_name = cancelPlaintext)]
+pub fn cancel_plaintext(site_cd: &str, tno: &str, mod_type: &str) -> JsResult<String> {
+    crate::cancel_plaintext(site_cd, tno, mod_type).map_err(to_js)
+}
+
+/// `site_cd^tno^pay_type`, validated.
+#[wasm_bindgen(js_name = inquiryPlaintext)]
+pub fn inquiry_plaintext(site_cd: &str, tno: &str, pay_type: &str) -> JsResult<String> {
+    crate::inquiry_plaintext(site_cd, tno, pay_type).map_err(to_js)
+}
+
+/// Every error code the core can throw.
+#[wasm_bindgen(js_name = errorCodes)]
+pub fn error_codes() -> Vec<String> {
+    Error::CODES.iter().map(|c| c.to_string()).collect()
+}
+
+/// A merchant's identity at KCP; builds signed requests.
+#[wasm_bindgen]
+pub struct Merchant {
+    inner: CoreMerchant,
+}
+
+#[derive(Serialize)]
+struct Headers {
+    #[serde(rename = "Content-Type")]
+    content_type: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ExpectJs<'a> {
+    operation: &'static str,
+    tno: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mod_type: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pay_type: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    amount: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    remaining_after: Option<u64>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PreparedJs<'a> {
+    url: &'a str,
+    method: &'static str,
+    headers: Headers,
+    body: &'a str,
+    operation: &'static str,
+    plaintext: &'a str,
+    expect: ExpectJs<'a>,
+}
+
+fn prepared_to_js(p: &PreparedRequest) -> JsValue {
+    to_value(&PreparedJs {
+        url: &p.url,
+        method: "POST",
+        headers: Headers { content_type: "application/json; charset=utf-8" },
+        body: &p.body,
+        operation: p.operation.as_str(),
+        plaintext: &p.plaintext,
+        expect: ExpectJs {
+            operation: p.expect.operation.as_str(),
+            tno: &p.expect.tno,
+            mod_type: p.expect.mod_type.as_deref(),
+            pay_type: p.expect.pay_type.as_deref(),
+            amount: p.expect.amount,
+            remaining_after: p.expect.remaining_after,
+        },
+    })
+}
+
+fn read_expect(expect: &JsValue) -> Result<Expect, Error> {
+    require_object(expect, "expect")?;
+    let operation = req_str(expect, "operation", "expect")?;
+    Ok(Expect {
+        operation: Operation::from_name(&operation)
+            .ok_or_else(|| Error::field_invalid("expect", "unknown operation"))?,
+        tno: req_str(expect, "tno", "tno")?,
+        mod_type: opt_str(expect, "modType", "mod_type")?,
+        pay_type: opt_str(expect, "payType", "pay_type")?,
+        amount: opt_amount(expect, "amount", "mod_mny")?,
+        remaining_after: opt_amount(expect, "remainingAfter", "rem_mny")?,
+    })
+}
+
+#[wasm_bindgen]
+impl Merchant {
+    /// `{ siteCd, certificate, privateKey, password, environment?, baseUrl? }`. Decrypts the key
+    /// once and refuses a key that is not the certificate's pair.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue) -> JsResult<Merchant> {
+        Self::build(&config).map_err(to_js)
+    }
+
+    fn build(config: &JsValue) -> Result<Merchant, Error> {
+        if !config.is_object() {
+            return Err(Error::config_invalid("config", "expected an object"));
+        }
+        let cfg_str = |name: &'static str| -> Result<Option<String>, Error> {
+            let v = get(config, name);
+            if v.is_undefined() || v.is_null() {
+                return Ok(None);
+            }
+            v.as_string().map(Some).ok_or_else(|| Error::config_invalid(name, "must be a string"))
+        };
+        let site_cd = cfg_str("siteCd")?.ok_or_else(|| Error::config_invalid("siteCd", "is required"))?;
+        let certificate = cfg_str("certificate")?.ok_or_else(|| Error::config_invalid("certificate", "is required"))?;
+        let private_key = Zeroizing::new(cfg_str("privateKey")?.ok_or_else(|| Error::config_invalid("privateKey", "is required"))?);
+        let password = Zeroizing::new(cfg_str("password")?.unwrap_or_default());
+        let environment = match (cfg_str("baseUrl")?, cfg_str("environment")?) {
+            (Some(url), _) => Environment::Custom(url),
+            (None, Some(name)) => Environment::from_name(&name)?,
+            (None, None) => Environment::Staging,
+        };
+        crate::validate_site_cd(&site_cd).map_err(|_| Error::config_invalid("siteCd", "must be 5 ASCII letters or digits"))?;
+        // Cheap checks first: the key is decrypted last.
+        environment.base_url()?;
+        let certificate = Certificate::from_pem(&certificate)?;
+        let key = MerchantKey::from_pem(&private_key, &password)?;
+        Ok(Merchant { inner: CoreMerchant::new(&site_cd, certificate, key, environment)? })
+    }
+
+    /// The merchant's `site_cd`.
+    #[wasm_bindgen(getter, js_name = siteCd)]
+    pub fn site_cd(&self) -> String {
+        self.inner.site_cd().to_string()
+    }
+
+    /// The server's base URL.
+    #[wasm_bindgen(getter, js_name = baseUrl)]
+    pub fn base_url(&self) -> String {
+        self.inner.base_url().to_string()
+    }
+
+    /// `kcp_cert_info` of the merchant's certificate.
+    #[wasm_bindgen(getter, js_name = kcpCertInfo)]
+    pub fn kcp_cert_info(&self) -> String {
+        self.inner.kcp_cert_info().to_string()
+    }
+
+    /// Full cancel: `{ tno, reason? }`.
+    #[wasm_bindgen(js_name = prepareCancel)]
+    pub fn prepare_cancel(&self, input: JsValue) -> JsResult<JsValue> {
+        let run = || -> Result<PreparedRequest, Error> {
+            require_object(&input, "request")?;
+            self.inner.cancel(&Cancel {
+                tno: req_str(&input, "tno", "tno")?,
+                reason: opt_str(&input, "reason", "mod_desc")?,
+            })
+        };
+        run().map(|p| prepared_to_js(&p)).map_err(to_js)
+    }
+
+    /// Partial refund: `{ tno, amount, remaining, reason?, tax? }`.
+    #[wasm_bindgen(js_name = prepareRefund)]
+    pub fn prepare_refund(&self, input: JsValue) -> JsResult<JsValue> {
+        let run = || -> Result<PreparedRequest, Error> {
+            require_object(&input, "request")?;
+            self.inner.refund(&Refund {
+                tno: req_str(&input, "tno", "tno")?,
+                amount: req_amount(&input, "amount", "mod_mny")?,
+                remaining: req_amount(&input, "remaining", "rem_mny")?,
+                reason: opt_str(&input, "reason", "mod_desc")?,
+                tax: read_tax(&input)?,
+            })
+        };
+        run().map(|p| prepared_to_js(&p)).map_err(to_js)
+    }
+
+    /// Any modification: `{ tno, modType, reason?, amount?, remaining?, tax?, refundAccount?, extra? }`.
+    #[wasm_bindgen(js_name = prepareModify)]
+    pub fn prepare_modify(&self, input: JsValue) -> JsResult<JsValue> {
+        let run = || -> Result<PreparedRequest, Error> {
+            require_object(&input, "request")?;
+            let account = get(&input, "refundAccount");
+            let refund_account = if account.is_undefined() || account.is_null() {
+                None
+            } else {
+                require_object(&account, "mod_account")?;
+                Some(RefundAccount {
+                    bank_code: req_str(&account, "bankCode", "mod_bankcode")?,
+                    account: req_str(&account, "account", "mod_account")?,
+                    depositor: req_str(&account, "depositor", "mod_depositor")?,
+                    sub_type: opt_str(&account, "subType", "mod_sub_type")?,
+                    comp_type: opt_str(&account, "compType", "mod_comp_type")?,
+                })
+            };
+            let extra_obj = get(&input, "extra");
+            let mut extra = Vec::new();
+            if !(extra_obj.is_undefined() || extra_obj.is_null()) {
+                require_object(&extra_obj, "extra")?;
+                for entry in Object::entries(&Object::from(extra_obj)).iter() {
+                    let pair = js_sys::Array::from(&entry);
+                    let name = pair.get(0).as_string().unwrap_or_default();
+                    let value = pair
+                        .get(1)
+                        .as_string()
+                        .ok_or_else(|| Error::field_invalid("extra", "extra values must be strings"))?;
+                    extra.push((name, value));
+                }
+            }
+            self.inner.modify(&Modify {
+                tno: req_str(&input, "tno", "tno")?,
+                mod_type: req_str(&input, "modType", "mod_type")?,
+                reason: opt_str(&input, "reason", "mod_desc")?,
+                amount: opt_amount(&input, "amount", "mod_mny")?,
+                remaining: opt_amount(&input, "remaining", "rem_mny")?,
+                tax: read_tax(&input)?,
+                refund_account,
+                extra,
+            })
+        };
+        run().map(|p| prepared_to_js(&p)).map_err(to_js)
+    }
+
+    /// Inquiry: `{ tno, payType }`.
+    #[wasm_bindgen(js_name = prepareInquiry)]
+    pub fn prepare_inquiry(&self, input: JsValue) -> JsResult<JsValue> {
+        let run = || -> Result<PreparedRequest, Error> {
+            require_object(&input, "request")?;
+            self.inner.inquiry(&Inquiry {
+                tno: req_str(&input, "tno", "tno")?,
+                pay_type: req_str(&input, "payType", "pay_type")?,
+            })
+        };
+        run().map(|p| prepared_to_js(&p)).map_err(to_js)
+    }
+}
+
+/// Reads KCP's reply to a modification; throws `KCP_REJECTED`, `RESPONSE_MALFORMED` or
+/// `RESPONSE_INCONSISTENT`.
+#[wasm_bindgen(js_name = parseModifyResponse)]
+pub fn parse_modify_response(text: &str, expect: JsValue) -> JsResult<JsValue> {
+    let expect = read_expect(&expect).map_err(to_js)?;
+    crate::parse_modify_response(text, &expect).map(|r| to_value(&r)).map_err(to_js)
+}
+
+/// Reads KCP's reply to an inquiry.
+#[wasm_bindgen(js_name = parseInquiryResponse)]
+pub fn parse_inquiry_response(text: &str, expect: JsValue) -> JsResult<JsValue> {
+    let expect = read_expect(&expect).map_err(to_js)?;
+    crate::parse_inquiry_response(text, &expect).map(|r| to_value(&r)).map_err(to_js)
+}
