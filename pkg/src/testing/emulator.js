@@ -29,6 +29,7 @@ const SUCCESS = { res_cd: '0000', res_msg: '정상처리', res_en_msg: 'processi
 const JSON_TYPE = 'application/json; charset=utf-8';
 const TEXT_TYPE = 'text/plain; charset=utf-8';
 const FAULT_TYPES = new Set(['delay', 'drop', 'http-error', 'text-plain', 'apply-then-timeout']);
+const NODE_HTTP = ['node', 'http'].join(':');
 const DEFAULT_HANG_MS = 120_000; // how long an unanswered request is held before the socket closes
 const MAX_AMOUNT = 999_999_999_999; // KCP amounts are number(12)
 const encoder = new TextEncoder();
@@ -339,7 +340,8 @@ export function createEmulator(options = {}) {
         const r = REFUSALS[e.code];
         reply = {
           res_cd: e.code,
-          res_msg: e.detail ? `${r.ko} (${e.detail})` : r.ko,
+          // The field name helps in either language; balances are spelled out in English only.
+          res_msg: e.detail && (e.code === 'E101' || e.code === 'E102') ? `${r.ko} (${e.detail})` : r.ko,
           res_en_msg: e.detail ? `${r.en} (${e.detail})` : r.en,
           ...(typeof fields?.tno === 'string' ? { tno: fields.tno } : {}),
         };
@@ -416,7 +418,9 @@ export function createEmulator(options = {}) {
   async function listen({ port = 0, host = '127.0.0.1' } = {}) {
     if (server) throw new Error('kcp-emulator: already listening');
     if (closed) throw new Error('kcp-emulator: the emulator is closed');
-    const http = await import('node:http');
+    // A computed specifier, so that bundlers for Workers and browsers (esbuild, wrangler, webpack,
+    // Vite) leave it alone: listen() is the only part of the emulator that needs Node.
+    const http = await import(/* webpackIgnore: true */ /* @vite-ignore */ NODE_HTTP);
     server = http.createServer((req, res) => {
       serveNode(req, res).catch((err) => {
         if (!res.headersSent) {
@@ -508,7 +512,8 @@ export function createEmulator(options = {}) {
     requests: () => requestLog.map((r) => ({ ...r })),
     listen,
     close,
-    [Symbol.asyncDispose]: close,
+    // `await using emulator = createKcpEmulator(…)`, where the runtime has it.
+    ...(typeof Symbol.asyncDispose === 'symbol' ? { [Symbol.asyncDispose]: close } : {}),
   };
 }
 
