@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawn, execFile } from 'node:child_process';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -252,6 +253,41 @@ describe('kcp-wasm emulator (CLI)', () => {
     assert.match(out, /seeded: tno 20261127000002 30000 won PACA/);
     assert.match(out, /POST \/gw\/mod\/v1\/cancel tno=20261127000002 STPC → res_cd 0000/);
     client.free();
+  });
+
+  const hasBin = fs.existsSync(path.join(root, 'pkg/bin/kcp-wasm.js'));
+  test('`kcp-wasm emulator` as a process, driven by `kcp-wasm refund --base-url`', { skip: !hasBin && 'pkg/bin/kcp-wasm.js is not there' }, async () => {
+    const bin = path.join(root, 'pkg/bin/kcp-wasm.js');
+    const certFile = path.join(root, 'tests/fixtures/kcp/splCert.pem');
+    const emu = spawn(process.execPath, [bin, 'emulator', '--port', '0', '--cert', certFile, '--seed', `${TNO}:30000`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    emu.stdout.on('data', (d) => (out += d));
+    emu.stderr.on('data', (d) => (out += d));
+    const exited = new Promise((resolve) => emu.on('exit', (code) => resolve(code)));
+    try {
+      const deadline = Date.now() + 10_000;
+      while (!/listening on (http:\/\/\S+)/.test(out)) {
+        assert.ok(Date.now() < deadline && emu.exitCode === null, `emulator did not start:\n${out}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const url = out.match(/listening on (http:\/\/\S+)/)[1];
+      const env = { ...process.env, KCP_SITE_CD: 'T0000', KCP_CERT_FILE: certFile, KCP_KEY_FILE: path.join(root, 'tests/fixtures/kcp/splPrikeyPKCS8.pem'), KCP_KEY_PASSWORD: 'changeit' };
+      const run = (args) => new Promise((resolve) => {
+        execFile(process.execPath, [bin, ...args, '--base-url', url], { env }, (error, stdout, stderr) => resolve({ code: error ? error.code : 0, stdout, stderr }));
+      });
+      const ok = await run(['refund', '--tno', TNO, '--amount', '1000', '--remaining', '30000']);
+      assert.equal(ok.code, 0, ok.stderr);
+      assert.match(ok.stdout, /29000/);
+      const stale = await run(['refund', '--tno', TNO, '--amount', '1000', '--remaining', '30000']);
+      assert.equal(stale.code, 1);
+      assert.match(stale.stderr, /KCP_REJECTED/);
+      assert.match(stale.stderr, /E302/);
+      assert.match(out, /STPC → res_cd E302/);
+    } finally {
+      emu.kill('SIGTERM');
+    }
+    assert.equal(await exited, 0);
+    assert.match(out, /KCP emulator stopped/);
   });
 
   test('usage errors exit 2 without listening', async () => {
