@@ -54,7 +54,13 @@ pub(crate) fn read(input: &[u8]) -> Result<(Tlv<'_>, &[u8]), DerError> {
     if rest.len() < len {
         return Err(DerError::Malformed);
     }
-    Ok((Tlv { tag, value: &rest[..len] }, &rest[len..]))
+    Ok((
+        Tlv {
+            tag,
+            value: &rest[..len],
+        },
+        &rest[len..],
+    ))
 }
 
 /// Reads one TLV with the expected tag.
@@ -87,7 +93,10 @@ pub(crate) fn read_u64(input: &[u8]) -> Result<(u64, &[u8]), DerError> {
     if value.len() > 8 {
         return Ok((u64::MAX, rest)); // saturate: callers compare against far smaller limits
     }
-    Ok((value.iter().fold(0u64, |acc, &b| (acc << 8) | b as u64), rest))
+    Ok((
+        value.iter().fold(0u64, |acc, &b| (acc << 8) | b as u64),
+        rest,
+    ))
 }
 
 /// Checks that `input` is one well-formed DER value, nested at most [`MAX_DEPTH`] deep.
@@ -125,7 +134,10 @@ mod tests {
     #[test]
     fn reads_short_and_long_lengths() {
         let (tlv, rest) = read(&[0x04, 0x02, 0xaa, 0xbb, 0xff]).unwrap();
-        assert_eq!((tlv.tag, tlv.value, rest), (0x04, &[0xaa, 0xbb][..], &[0xff][..]));
+        assert_eq!(
+            (tlv.tag, tlv.value, rest),
+            (0x04, &[0xaa, 0xbb][..], &[0xff][..])
+        );
         let mut long = vec![0x04, 0x81, 0x80];
         long.extend([7u8; 0x80]);
         assert_eq!(read(&long).unwrap().0.value.len(), 0x80);
@@ -136,8 +148,14 @@ mod tests {
     #[test]
     fn integers() {
         assert_eq!(read_u64(&[0x02, 0x02, 0x08, 0x00]).unwrap().0, 2048);
-        assert_eq!(read_u64(&[0x02, 0x01, 0x80]).err(), Some(DerError::Malformed));
-        assert_eq!(read_u64(&[0x02, 0x04, 0x7f, 0xff, 0xff, 0xff]).unwrap().0, 0x7fff_ffff);
+        assert_eq!(
+            read_u64(&[0x02, 0x01, 0x80]).err(),
+            Some(DerError::Malformed)
+        );
+        assert_eq!(
+            read_u64(&[0x02, 0x04, 0x7f, 0xff, 0xff, 0xff]).unwrap().0,
+            0x7fff_ffff
+        );
     }
 
     #[test]

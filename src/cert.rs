@@ -88,7 +88,12 @@ impl Certificate {
             public,
             subject: tbs.subject().to_string(),
             issuer: tbs.issuer().to_string(),
-            serial: tbs.serial_number().as_bytes().iter().map(|b| format!("{b:02x}")).collect(),
+            serial: tbs
+                .serial_number()
+                .as_bytes()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect(),
             not_before: validity.not_before.to_date_time().to_string(),
             not_after: validity.not_after.to_date_time().to_string(),
             not_after_unix: validity.not_after.to_unix_duration().as_secs(),
@@ -164,8 +169,12 @@ impl Certificate {
 
 /// PKCS#1, PKCS#8 and encrypted PKCS#8 keys, told from a certificate by their first element.
 fn looks_like_private_key(der: &[u8]) -> bool {
-    let Ok(seq) = asn1::expect_only(der, asn1::TAG_SEQUENCE) else { return false };
-    let Ok((first, rest)) = asn1::read(seq) else { return false };
+    let Ok(seq) = asn1::expect_only(der, asn1::TAG_SEQUENCE) else {
+        return false;
+    };
+    let Ok((first, rest)) = asn1::read(seq) else {
+        return false;
+    };
     match first.tag {
         asn1::TAG_INTEGER => true, // certificates start with the TBSCertificate SEQUENCE
         asn1::TAG_SEQUENCE => {

@@ -52,7 +52,7 @@ pub enum Error {
         /// KCP's English message, when it sent one.
         res_en_msg: Option<String>,
         /// The whole reply, for logging and support.
-        raw: serde_json::Map<String, serde_json::Value>,
+        raw: Box<serde_json::Map<String, serde_json::Value>>,
     },
     /// The reply is not a JSON object with a `res_cd`.
     ResponseMalformed(&'static str),
@@ -121,11 +121,17 @@ impl Error {
     }
 
     pub(crate) fn field_invalid(field: &'static str, reason: impl Into<String>) -> Self {
-        Error::FieldInvalid { field, reason: reason.into() }
+        Error::FieldInvalid {
+            field,
+            reason: reason.into(),
+        }
     }
 
     pub(crate) fn config_invalid(field: &'static str, reason: impl Into<String>) -> Self {
-        Error::ConfigInvalid { field, reason: reason.into() }
+        Error::ConfigInvalid {
+            field,
+            reason: reason.into(),
+        }
     }
 }
 
@@ -160,7 +166,12 @@ impl fmt::Display for Error {
             Error::ConfigInvalid { field, reason } => {
                 write!(f, "invalid configuration `{field}`: {reason}")
             }
-            Error::KcpRejected { res_cd, res_msg, res_en_msg, .. } => {
+            Error::KcpRejected {
+                res_cd,
+                res_msg,
+                res_en_msg,
+                ..
+            } => {
                 write!(f, "KCP refused the request: res_cd {res_cd}: {res_msg}")?;
                 if let Some(en) = res_en_msg.as_deref().filter(|m| !m.is_empty()) {
                     write!(f, " ({en})")?;

@@ -53,7 +53,10 @@ pub(crate) fn decode(input: &str) -> Result<Decoded, PemError> {
     let text = input.trim_start_matches('\u{feff}');
     // Literal `\n` / `\r\n` escapes (env vars, JSON-escaped secrets) become real line breaks.
     let text: Zeroizing<String> = Zeroizing::new(
-        text.replace("\\r\\n", "\n").replace("\\n", "\n").replace("\r\n", "\n").replace('\r', "\n"),
+        text.replace("\\r\\n", "\n")
+            .replace("\\n", "\n")
+            .replace("\r\n", "\n")
+            .replace('\r', "\n"),
     );
     let text = text.trim();
     let Some(begin) = text.find("-----BEGIN ") else {
@@ -76,10 +79,18 @@ pub(crate) fn decode(input: &str) -> Result<Decoded, PemError> {
     // Such a key is refused by the caller, so its body is not decoded at all.
     let legacy_encrypted = body.contains("Proc-Type:") || body.contains("DEK-Info:");
     if legacy_encrypted {
-        return Ok(Decoded::Pem(PemBlock { label, legacy_encrypted, der: Zeroizing::new(Vec::new()) }));
+        return Ok(Decoded::Pem(PemBlock {
+            label,
+            legacy_encrypted,
+            der: Zeroizing::new(Vec::new()),
+        }));
     }
     let der = decode_body(body)?;
-    Ok(Decoded::Pem(PemBlock { label, legacy_encrypted, der }))
+    Ok(Decoded::Pem(PemBlock {
+        label,
+        legacy_encrypted,
+        der,
+    }))
 }
 
 /// Decodes a base64 body, ignoring all ASCII whitespace inside it.
@@ -89,7 +100,9 @@ fn decode_body(body: &str) -> Result<Zeroizing<Vec<u8>>, PemError> {
     if compact.is_empty() {
         return Err(PemError::Empty);
     }
-    B64.decode(&*compact).map(Zeroizing::new).map_err(|_| PemError::BadBase64)
+    B64.decode(&*compact)
+        .map(Zeroizing::new)
+        .map_err(|_| PemError::BadBase64)
 }
 
 /// Standard padded base64 on one line (`kcp_sign_data`, the body of `kcp_cert_info`).
@@ -99,7 +112,9 @@ pub(crate) fn base64_encode(bytes: &[u8]) -> String {
 
 /// Decodes standard padded base64 strictly (a signature handed back for verification).
 pub(crate) fn base64_decode_strict(text: &str) -> Option<Vec<u8>> {
-    base64::engine::general_purpose::STANDARD.decode(text.trim()).ok()
+    base64::engine::general_purpose::STANDARD
+        .decode(text.trim())
+        .ok()
 }
 
 #[cfg(test)]
@@ -129,14 +144,23 @@ mod tests {
 
     #[test]
     fn refuses_broken_pem() {
-        assert_eq!(decode("-----BEGIN A-----AAEC").err(), Some(PemError::NoEndMarker));
+        assert_eq!(
+            decode("-----BEGIN A-----AAEC").err(),
+            Some(PemError::NoEndMarker)
+        );
         assert_eq!(
             decode("-----BEGIN A-----AAEC-----END B-----").err(),
             Some(PemError::LabelMismatch)
         );
-        assert_eq!(decode("-----BEGIN A-----!!!!-----END A-----").err(), Some(PemError::BadBase64));
+        assert_eq!(
+            decode("-----BEGIN A-----!!!!-----END A-----").err(),
+            Some(PemError::BadBase64)
+        );
         assert_eq!(decode("   ").err(), Some(PemError::Empty));
-        assert_eq!(decode(&"A".repeat(MAX_PEM_LEN + 1)).err(), Some(PemError::TooLarge));
+        assert_eq!(
+            decode(&"A".repeat(MAX_PEM_LEN + 1)).err(),
+            Some(PemError::TooLarge)
+        );
     }
 
     #[test]

@@ -44,7 +44,9 @@ impl PublicKey {
         let Ok(signature) = Signature::try_from(signature) else {
             return false;
         };
-        VerifyingKey::<Sha256>::new(self.key.clone()).verify(message, &signature).is_ok()
+        VerifyingKey::<Sha256>::new(self.key.clone())
+            .verify(message, &signature)
+            .is_ok()
     }
 
     /// Whether two keys are the same key.

@@ -8,8 +8,9 @@ use crate::error::{Error, Result};
 
 /// The `mod_type`s kcp-wasm knows: full and partial cancel, capture, virtual-account refunds,
 /// escrow steps.
-pub const MOD_TYPES: &[&str] =
-    &["STSC", "STPC", "STMR", "STHD", "STPD", "STE1", "STE2", "STE3", "STE4", "STE5"];
+pub const MOD_TYPES: &[&str] = &[
+    "STSC", "STPC", "STMR", "STHD", "STPD", "STE1", "STE2", "STE3", "STE4", "STE5",
+];
 
 /// The `pay_type`s of the inquiry API: card (and easy pay), bank transfer, virtual account,
 /// mobile, points, gift certificate.
@@ -20,7 +21,10 @@ pub fn validate_site_cd(site_cd: &str) -> Result<()> {
     if site_cd.len() == 5 && site_cd.bytes().all(|b| b.is_ascii_alphanumeric()) {
         Ok(())
     } else {
-        Err(Error::field_invalid("site_cd", "must be 5 ASCII letters or digits (e.g. T0000)"))
+        Err(Error::field_invalid(
+            "site_cd",
+            "must be 5 ASCII letters or digits (e.g. T0000)",
+        ))
     }
 }
 
@@ -29,7 +33,10 @@ pub fn validate_tno(tno: &str) -> Result<()> {
     if (1..=14).contains(&tno.len()) && tno.bytes().all(|b| b.is_ascii_digit()) {
         Ok(())
     } else {
-        Err(Error::field_invalid("tno", "must be KCP's transaction number: 1 to 14 digits"))
+        Err(Error::field_invalid(
+            "tno",
+            "must be KCP's transaction number: 1 to 14 digits",
+        ))
     }
 }
 
@@ -38,7 +45,10 @@ pub fn validate_mod_type(mod_type: &str) -> Result<()> {
     if MOD_TYPES.contains(&mod_type) {
         Ok(())
     } else {
-        Err(Error::field_invalid("mod_type", format!("must be one of {}", MOD_TYPES.join(", "))))
+        Err(Error::field_invalid(
+            "mod_type",
+            format!("must be one of {}", MOD_TYPES.join(", ")),
+        ))
     }
 }
 
@@ -47,19 +57,28 @@ pub fn validate_pay_type(pay_type: &str) -> Result<()> {
     if PAY_TYPES.contains(&pay_type) {
         Ok(())
     } else {
-        Err(Error::field_invalid("pay_type", format!("must be one of {}", PAY_TYPES.join(", "))))
+        Err(Error::field_invalid(
+            "pay_type",
+            format!("must be one of {}", PAY_TYPES.join(", ")),
+        ))
     }
 }
 
 /// Free text sent to KCP (reasons, depositor names): no control characters and no `^`.
 pub(crate) fn validate_text(field: &'static str, value: &str, max_bytes: usize) -> Result<()> {
     if value.chars().any(|c| c.is_control() || c == '^') {
-        return Err(Error::field_invalid(field, "must not contain control characters or '^'"));
+        return Err(Error::field_invalid(
+            field,
+            "must not contain control characters or '^'",
+        ));
     }
     if value.len() > max_bytes {
         return Err(Error::field_invalid(
             field,
-            format!("is {} bytes in UTF-8; KCP allows at most {max_bytes}", value.len()),
+            format!(
+                "is {} bytes in UTF-8; KCP allows at most {max_bytes}",
+                value.len()
+            ),
         ));
     }
     Ok(())
@@ -106,15 +125,27 @@ mod tests {
     #[test]
     fn refuses_every_malformed_field() {
         for bad in ["T000", "T00000", "T00^0", "T000\n", "T000가"] {
-            assert_eq!(cancel_plaintext(bad, "1", "STSC").unwrap_err().field(), Some("site_cd"));
+            assert_eq!(
+                cancel_plaintext(bad, "1", "STSC").unwrap_err().field(),
+                Some("site_cd")
+            );
         }
         for bad in ["", "123456789012345", "12a", "1^2", "1 2", "１２"] {
-            assert_eq!(cancel_plaintext("T0000", bad, "STSC").unwrap_err().field(), Some("tno"));
+            assert_eq!(
+                cancel_plaintext("T0000", bad, "STSC").unwrap_err().field(),
+                Some("tno")
+            );
         }
         for bad in ["stsc", "STSC^", "XXXX", ""] {
-            assert_eq!(cancel_plaintext("T0000", "1", bad).unwrap_err().field(), Some("mod_type"));
+            assert_eq!(
+                cancel_plaintext("T0000", "1", bad).unwrap_err().field(),
+                Some("mod_type")
+            );
         }
-        assert_eq!(inquiry_plaintext("T0000", "1", "PAXX").unwrap_err().field(), Some("pay_type"));
+        assert_eq!(
+            inquiry_plaintext("T0000", "1", "PAXX").unwrap_err().field(),
+            Some("pay_type")
+        );
     }
 
     #[test]

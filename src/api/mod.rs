@@ -43,7 +43,10 @@ impl Environment {
         match name {
             "staging" => Ok(Environment::Staging),
             "production" => Ok(Environment::Production),
-            _ => Err(Error::config_invalid("environment", "must be 'staging' or 'production'")),
+            _ => Err(Error::config_invalid(
+                "environment",
+                "must be 'staging' or 'production'",
+            )),
         }
     }
 
@@ -57,10 +60,14 @@ impl Environment {
                 let rest = url
                     .strip_prefix("https://")
                     .or_else(|| url.strip_prefix("http://"))
-                    .ok_or_else(|| Error::config_invalid("baseUrl", "must start with http:// or https://"))?;
+                    .ok_or_else(|| {
+                        Error::config_invalid("baseUrl", "must start with http:// or https://")
+                    })?;
                 let host = rest.split('/').next().unwrap_or("");
                 if host.is_empty()
-                    || url.chars().any(|c| c.is_whitespace() || c.is_control() || "?#@\\".contains(c))
+                    || url
+                        .chars()
+                        .any(|c| c.is_whitespace() || c.is_control() || "?#@\\".contains(c))
                 {
                     return Err(Error::config_invalid(
                         "baseUrl",

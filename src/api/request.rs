@@ -117,25 +117,51 @@ impl Refund {
 
 /// Fields the caller may not set through `extra`: they are built and checked by kcp-wasm.
 const RESERVED: &[&str] = &[
-    "site_cd", "tno", "kcp_cert_info", "kcp_sign_data", "mod_type", "mod_mny", "rem_mny",
-    "mod_desc", "tax_flag", "mod_tax_mny", "mod_vat_mny", "mod_free_mny", "mod_bankcode",
-    "mod_account", "mod_depositor", "mod_sub_type", "mod_comp_type", "pay_type",
+    "site_cd",
+    "tno",
+    "kcp_cert_info",
+    "kcp_sign_data",
+    "mod_type",
+    "mod_mny",
+    "rem_mny",
+    "mod_desc",
+    "tax_flag",
+    "mod_tax_mny",
+    "mod_vat_mny",
+    "mod_free_mny",
+    "mod_bankcode",
+    "mod_account",
+    "mod_depositor",
+    "mod_sub_type",
+    "mod_comp_type",
+    "pay_type",
 ];
 
 fn check_amount(field: &'static str, value: u64) -> Result<()> {
     if value > MAX_AMOUNT {
-        return Err(Error::field_invalid(field, "must be at most 12 digits (999,999,999,999)"));
+        return Err(Error::field_invalid(
+            field,
+            "must be at most 12 digits (999,999,999,999)",
+        ));
     }
     Ok(())
 }
 
-fn check_code(field: &'static str, value: &str, len: std::ops::RangeInclusive<usize>) -> Result<()> {
+fn check_code(
+    field: &'static str,
+    value: &str,
+    len: std::ops::RangeInclusive<usize>,
+) -> Result<()> {
     if len.contains(&value.len()) && value.bytes().all(|b| b.is_ascii_alphanumeric()) {
         Ok(())
     } else {
         Err(Error::field_invalid(
             field,
-            format!("must be {} to {} ASCII letters or digits", len.start(), len.end()),
+            format!(
+                "must be {} to {} ASCII letters or digits",
+                len.start(),
+                len.end()
+            ),
         ))
     }
 }
@@ -161,7 +187,9 @@ impl Modify {
                 if amount > remaining {
                     return Err(Error::field_invalid(
                         "mod_mny",
-                        format!("{amount} is more than the remaining balance {remaining} (rem_mny)"),
+                        format!(
+                            "{amount} is more than the remaining balance {remaining} (rem_mny)"
+                        ),
                     ));
                 }
                 if full {
@@ -174,7 +202,10 @@ impl Modify {
                 out.push(("rem_mny".into(), remaining.to_string()));
             }
             (None, None) if partial => {
-                return Err(Error::field_invalid("mod_mny", "a partial refund needs an amount"));
+                return Err(Error::field_invalid(
+                    "mod_mny",
+                    "a partial refund needs an amount",
+                ));
             }
             (Some(_), None) if partial => {
                 return Err(Error::field_invalid(
@@ -183,7 +214,10 @@ impl Modify {
                 ));
             }
             (None, Some(_)) => {
-                return Err(Error::field_invalid("mod_mny", "rem_mny was given without an amount"));
+                return Err(Error::field_invalid(
+                    "mod_mny",
+                    "rem_mny was given without an amount",
+                ));
             }
             (Some(amount), None) => {
                 // e.g. an amount for a capture (STMR).
@@ -192,7 +226,10 @@ impl Modify {
                     return Err(Error::field_invalid("mod_mny", "must be greater than 0"));
                 }
                 if full {
-                    return Err(Error::field_invalid("mod_mny", "a full cancel takes no amount"));
+                    return Err(Error::field_invalid(
+                        "mod_mny",
+                        "a full cancel takes no amount",
+                    ));
                 }
                 out.push(("mod_mny".into(), amount.to_string()));
             }
@@ -201,7 +238,10 @@ impl Modify {
 
         if let Some(tax) = self.tax {
             let Some(amount) = self.amount else {
-                return Err(Error::field_invalid("tax_flag", "a tax split needs an amount"));
+                return Err(Error::field_invalid(
+                    "tax_flag",
+                    "a tax split needs an amount",
+                ));
             };
             check_amount("mod_tax_mny", tax.taxable)?;
             check_amount("mod_vat_mny", tax.vat)?;
@@ -233,9 +273,15 @@ impl Modify {
                 }
                 check_code("mod_bankcode", &account.bank_code, 2..=6)?;
                 if !(1..=20).contains(&account.account.len())
-                    || !account.account.bytes().all(|b| b.is_ascii_digit() || b == b'-')
+                    || !account
+                        .account
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || b == b'-')
                 {
-                    return Err(Error::field_invalid("mod_account", "must be 1 to 20 digits or '-'"));
+                    return Err(Error::field_invalid(
+                        "mod_account",
+                        "must be 1 to 20 digits or '-'",
+                    ));
                 }
                 if account.depositor.trim().is_empty() {
                     return Err(Error::field_invalid("mod_depositor", "is required"));
@@ -268,8 +314,13 @@ impl Modify {
         for (name, value) in &self.extra {
             let well_formed = (1..=32).contains(&name.len())
                 && name.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
-                && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-            if !well_formed || RESERVED.contains(&name.as_str()) || out.iter().any(|(n, _)| n == name) {
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+            if !well_formed
+                || RESERVED.contains(&name.as_str())
+                || out.iter().any(|(n, _)| n == name)
+            {
                 return Err(Error::field_invalid(
                     "extra",
                     format!("`{}` cannot be sent as an extra field", name.escape_debug()),
@@ -287,35 +338,75 @@ mod tests {
     use super::*;
 
     fn refund(amount: u64, remaining: u64) -> Modify {
-        Refund { tno: "1".into(), amount, remaining, ..Refund::default() }.to_modify()
+        Refund {
+            tno: "1".into(),
+            amount,
+            remaining,
+            ..Refund::default()
+        }
+        .to_modify()
     }
 
     #[test]
     fn amount_rules() {
         assert!(refund(1, 1).wire_fields().is_ok());
         assert!(refund(MAX_AMOUNT, MAX_AMOUNT).wire_fields().is_ok());
-        assert_eq!(refund(0, 1).wire_fields().unwrap_err().field(), Some("mod_mny"));
-        assert_eq!(refund(2, 1).wire_fields().unwrap_err().field(), Some("mod_mny"));
-        assert_eq!(refund(1, MAX_AMOUNT + 1).wire_fields().unwrap_err().field(), Some("rem_mny"));
-        let full_with_amount = Modify { tno: "1".into(), mod_type: "STSC".into(), amount: Some(1), remaining: Some(2), ..Modify::default() };
+        assert_eq!(
+            refund(0, 1).wire_fields().unwrap_err().field(),
+            Some("mod_mny")
+        );
+        assert_eq!(
+            refund(2, 1).wire_fields().unwrap_err().field(),
+            Some("mod_mny")
+        );
+        assert_eq!(
+            refund(1, MAX_AMOUNT + 1).wire_fields().unwrap_err().field(),
+            Some("rem_mny")
+        );
+        let full_with_amount = Modify {
+            tno: "1".into(),
+            mod_type: "STSC".into(),
+            amount: Some(1),
+            remaining: Some(2),
+            ..Modify::default()
+        };
         assert!(full_with_amount.wire_fields().is_err());
-        let partial_without = Modify { tno: "1".into(), mod_type: "STPC".into(), ..Modify::default() };
-        assert_eq!(partial_without.wire_fields().unwrap_err().field(), Some("mod_mny"));
+        let partial_without = Modify {
+            tno: "1".into(),
+            mod_type: "STPC".into(),
+            ..Modify::default()
+        };
+        assert_eq!(
+            partial_without.wire_fields().unwrap_err().field(),
+            Some("mod_mny")
+        );
     }
 
     #[test]
     fn tax_split_must_add_up() {
         let mut m = refund(11_000, 20_000);
-        m.tax = Some(TaxSplit { taxable: 10_000, vat: 1_000, tax_free: 0 });
+        m.tax = Some(TaxSplit {
+            taxable: 10_000,
+            vat: 1_000,
+            tax_free: 0,
+        });
         let fields = m.wire_fields().unwrap();
         assert!(fields.contains(&("tax_flag".into(), "TG03".into())));
-        m.tax = Some(TaxSplit { taxable: 10_000, vat: 1_000, tax_free: 1 });
+        m.tax = Some(TaxSplit {
+            taxable: 10_000,
+            vat: 1_000,
+            tax_free: 1,
+        });
         assert_eq!(m.wire_fields().unwrap_err().field(), Some("mod_tax_mny"));
     }
 
     #[test]
     fn virtual_account_refunds_need_an_account() {
-        let mut m = Modify { tno: "1".into(), mod_type: "STHD".into(), ..Modify::default() };
+        let mut m = Modify {
+            tno: "1".into(),
+            mod_type: "STHD".into(),
+            ..Modify::default()
+        };
         assert_eq!(m.wire_fields().unwrap_err().field(), Some("mod_account"));
         m.refund_account = Some(RefundAccount {
             bank_code: "BK04".into(),
@@ -330,12 +421,23 @@ mod tests {
 
     #[test]
     fn extra_fields_cannot_override() {
-        let mut m = Modify { tno: "1".into(), mod_type: "STE1".into(), ..Modify::default() };
-        m.extra = vec![("deli_numb".into(), "123".into()), ("deli_corp".into(), "CJ".into())];
+        let mut m = Modify {
+            tno: "1".into(),
+            mod_type: "STE1".into(),
+            ..Modify::default()
+        };
+        m.extra = vec![
+            ("deli_numb".into(), "123".into()),
+            ("deli_corp".into(), "CJ".into()),
+        ];
         assert_eq!(m.wire_fields().unwrap().len(), 2);
         for name in ["mod_mny", "kcp_sign_data", "Bad", "a-b", ""] {
             m.extra = vec![(name.into(), "1".into())];
-            assert_eq!(m.wire_fields().unwrap_err().field(), Some("extra"), "{name}");
+            assert_eq!(
+                m.wire_fields().unwrap_err().field(),
+                Some("extra"),
+                "{name}"
+            );
         }
     }
 }

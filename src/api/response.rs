@@ -85,7 +85,10 @@ pub fn parse_modify_response(text: &str, expect: &Expect) -> Result<ModifyResult
         Some(tno) if tno != &expect.tno => {
             return Err(Error::ResponseInconsistent {
                 field: "tno",
-                reason: format!("the reply is for transaction {tno}, the request for {}", expect.tno),
+                reason: format!(
+                    "the reply is for transaction {tno}, the request for {}",
+                    expect.tno
+                ),
             });
         }
         None if expect.operation == Operation::Refund => {
@@ -102,7 +105,9 @@ pub fn parse_modify_response(text: &str, expect: &Expect) -> Result<ModifyResult
             Some(got) => {
                 return Err(Error::ResponseInconsistent {
                     field: "rem_mny",
-                    reason: format!("the balance after the refund should be {want}, KCP reports {got}"),
+                    reason: format!(
+                        "the balance after the refund should be {want}, KCP reports {got}"
+                    ),
                 });
             }
             None => {
@@ -129,15 +134,21 @@ pub fn parse_modify_response(text: &str, expect: &Expect) -> Result<ModifyResult
 pub fn parse_inquiry_response(text: &str, expect: &Expect) -> Result<InquiryResult> {
     let (raw, res_msg) = parse_success(text)?;
     let tno = string_field(&raw, "tno");
-    if let Some(tno) = &tno {
-        if tno != &expect.tno {
-            return Err(Error::ResponseInconsistent {
-                field: "tno",
-                reason: format!("the reply is for transaction {tno}, the request for {}", expect.tno),
-            });
-        }
+    if let Some(tno) = tno.as_ref().filter(|tno| **tno != expect.tno) {
+        return Err(Error::ResponseInconsistent {
+            field: "tno",
+            reason: format!(
+                "the reply is for transaction {tno}, the request for {}",
+                expect.tno
+            ),
+        });
     }
-    Ok(InquiryResult { res_cd: "0000".into(), res_msg, tno, raw })
+    Ok(InquiryResult {
+        res_cd: "0000".into(),
+        res_msg,
+        tno,
+        raw,
+    })
 }
 
 /// Parses the JSON object and splits success from refusal.
@@ -159,7 +170,7 @@ fn parse_success(text: &str) -> Result<(Map<String, Value>, String)> {
             res_cd,
             res_msg,
             res_en_msg: string_field(&raw, "res_en_msg"),
-            raw,
+            raw: Box::new(raw),
         });
     }
     Ok((raw, res_msg))
@@ -210,18 +221,40 @@ mod tests {
     #[test]
     fn success_refusal_and_inconsistency() {
         let e = refund_expect();
-        let ok = parse_modify_response(r#"{"res_cd":"0000","tno":"123","rem_mny":900,"mod_mny":"100","x":1}"#, &e).unwrap();
+        let ok = parse_modify_response(
+            r#"{"res_cd":"0000","tno":"123","rem_mny":900,"mod_mny":"100","x":1}"#,
+            &e,
+        )
+        .unwrap();
         assert_eq!((ok.mod_mny, ok.rem_mny), (Some(100), Some(900)));
         assert_eq!(ok.raw["x"], 1);
-        let err = parse_modify_response(r#"{"res_cd":"0000","tno":"123","rem_mny":"800"}"#, &e).unwrap_err();
-        assert_eq!((err.code(), err.field()), ("RESPONSE_INCONSISTENT", Some("rem_mny")));
-        let err = parse_modify_response(r#"{"res_cd":"0000","tno":"124","rem_mny":"900"}"#, &e).unwrap_err();
+        let err = parse_modify_response(r#"{"res_cd":"0000","tno":"123","rem_mny":"800"}"#, &e)
+            .unwrap_err();
+        assert_eq!(
+            (err.code(), err.field()),
+            ("RESPONSE_INCONSISTENT", Some("rem_mny"))
+        );
+        let err = parse_modify_response(r#"{"res_cd":"0000","tno":"124","rem_mny":"900"}"#, &e)
+            .unwrap_err();
         assert_eq!(err.field(), Some("tno"));
         let err = parse_modify_response(r#"{"res_cd":"0000","tno":"123"}"#, &e).unwrap_err();
         assert_eq!(err.field(), Some("rem_mny"));
-        match parse_modify_response(r#"{"res_cd":"8133","res_msg":"잔액 부족","res_en_msg":"no"}"#, &e).unwrap_err() {
-            Error::KcpRejected { res_cd, res_msg, res_en_msg, .. } => {
-                assert_eq!((res_cd.as_str(), res_msg.as_str(), res_en_msg.as_deref()), ("8133", "잔액 부족", Some("no")));
+        match parse_modify_response(
+            r#"{"res_cd":"8133","res_msg":"잔액 부족","res_en_msg":"no"}"#,
+            &e,
+        )
+        .unwrap_err()
+        {
+            Error::KcpRejected {
+                res_cd,
+                res_msg,
+                res_en_msg,
+                ..
+            } => {
+                assert_eq!(
+                    (res_cd.as_str(), res_msg.as_str(), res_en_msg.as_deref()),
+                    ("8133", "잔액 부족", Some("no"))
+                );
             }
             other => panic!("{other:?}"),
         }
@@ -230,8 +263,19 @@ mod tests {
     #[test]
     fn malformed_replies() {
         let e = refund_expect();
-        for text in ["", "<html>", "[]", "{}", r#"{"res_cd":null}"#, r#"{"res_cd":"0000","tno":"123","rem_mny":"9x"}"#] {
-            assert_eq!(parse_modify_response(text, &e).unwrap_err().code(), "RESPONSE_MALFORMED", "{text}");
+        for text in [
+            "",
+            "<html>",
+            "[]",
+            "{}",
+            r#"{"res_cd":null}"#,
+            r#"{"res_cd":"0000","tno":"123","rem_mny":"9x"}"#,
+        ] {
+            assert_eq!(
+                parse_modify_response(text, &e).unwrap_err().code(),
+                "RESPONSE_MALFORMED",
+                "{text}"
+            );
         }
     }
 }

@@ -108,7 +108,11 @@ impl MerchantKey {
             "EC PRIVATE KEY" | "DSA PRIVATE KEY" | "OPENSSH PRIVATE KEY" => {
                 return Err(Error::KeyFormatUnsupported("KCP keys are RSA keys"));
             }
-            _ => return Err(Error::KeyFormatUnsupported("this PEM block is not a private key")),
+            _ => {
+                return Err(Error::KeyFormatUnsupported(
+                    "this PEM block is not a private key",
+                ));
+            }
         }
         Self::from_der(&block.der, password)
     }
@@ -158,7 +162,9 @@ impl MerchantKey {
         let (alg, rest) = asn1::expect(rest, TAG_SEQUENCE).map_err(|_| NOT_A_KEY)?;
         let (oid, alg_params) = asn1::expect(alg, TAG_OID).map_err(|_| NOT_A_KEY)?;
         if oid != OID_RSA_ENCRYPTION {
-            return Err(Error::KeyFormatUnsupported("KCP keys are RSA keys; this one is not"));
+            return Err(Error::KeyFormatUnsupported(
+                "KCP keys are RSA keys; this one is not",
+            ));
         }
         if !(alg_params.is_empty() || alg_params == [TAG_NULL, 0]) {
             return Err(NOT_A_KEY);
@@ -178,20 +184,33 @@ impl MerchantKey {
             )));
         }
         if fields.version != 0 {
-            return Err(Error::KeyFormatUnsupported("multi-prime RSA keys are not supported"));
+            return Err(Error::KeyFormatUnsupported(
+                "multi-prime RSA keys are not supported",
+            ));
         }
         let key = rsa::PrivateKey::from_pkcs1_der(der).map_err(|_| Error::KeyInconsistent)?;
         // `rsa` recomputes dP, dQ and qInv from p, q and d; a file whose stored values differ is
         // damaged, and signing with it elsewhere would give wrong signatures. Refuse it.
-        let stored_match = key.dp().is_some_and(|dp| same_integer(&dp.to_be_bytes(), fields.dp))
-            & key.dq().is_some_and(|dq| same_integer(&dq.to_be_bytes(), fields.dq))
-            & key.crt_coefficient().is_some_and(|qi| same_integer(&qi.to_be_bytes(), fields.qinv));
+        let stored_match = key
+            .dp()
+            .is_some_and(|dp| same_integer(&dp.to_be_bytes(), fields.dp))
+            & key
+                .dq()
+                .is_some_and(|dq| same_integer(&dq.to_be_bytes(), fields.dq))
+            & key
+                .crt_coefficient()
+                .is_some_and(|qi| same_integer(&qi.to_be_bytes(), fields.qinv));
         if !stored_match {
             return Err(Error::KeyInconsistent);
         }
         let public = PublicKey::from_rsa(key.to_public_key());
         let bits = key.n().bit_width() as usize;
-        Ok(Self { signing: SigningKey::<Sha256>::new(key), public, format, bits })
+        Ok(Self {
+            signing: SigningKey::<Sha256>::new(key),
+            public,
+            format,
+            bits,
+        })
     }
 
     /// `kcp_sign_data` for `plaintext`: SHA256withRSA (PKCS#1 v1.5) of its UTF-8 bytes, as
@@ -200,7 +219,8 @@ impl MerchantKey {
     /// Build the plaintext with [`crate::cancel_plaintext`] or [`crate::inquiry_plaintext`],
     /// which refuse fields that could change its meaning.
     pub fn sign(&self, plaintext: &str) -> Result<String> {
-        self.sign_bytes(plaintext.as_bytes()).map(|sig| pem::base64_encode(&sig))
+        self.sign_bytes(plaintext.as_bytes())
+            .map(|sig| pem::base64_encode(&sig))
     }
 
     /// The raw PKCS#1 v1.5 SHA-256 signature of `message`.
@@ -244,7 +264,9 @@ fn pem_error(e: PemError) -> Error {
             "the key text is longer than {} bytes",
             pem::MAX_PEM_LEN
         )),
-        PemError::NoEndMarker => Error::KeyMalformed("the PEM has no matching END line (truncated?)"),
+        PemError::NoEndMarker => {
+            Error::KeyMalformed("the PEM has no matching END line (truncated?)")
+        }
         PemError::LabelMismatch => Error::KeyMalformed("the PEM's BEGIN and END labels differ"),
         PemError::BadBase64 => Error::KeyMalformed("the PEM body is not valid base64"),
         PemError::Empty => Error::KeyMalformed("the key is empty"),
@@ -252,7 +274,11 @@ fn pem_error(e: PemError) -> Error {
 }
 
 /// `EncryptedPrivateKeyInfo ::= SEQUENCE { AlgorithmIdentifier, OCTET STRING }`.
-fn decrypt(alg: asn1::Tlv<'_>, rest: &[u8], password: &str) -> Result<(Zeroizing<Vec<u8>>, KeyFormat)> {
+fn decrypt(
+    alg: asn1::Tlv<'_>,
+    rest: &[u8],
+    password: &str,
+) -> Result<(Zeroizing<Vec<u8>>, KeyFormat)> {
     const MALFORMED: Error = Error::KeyMalformed("the encrypted key's structure is not valid");
     let ciphertext = asn1::expect_only(rest, TAG_OCTET_STRING).map_err(|_| MALFORMED)?;
     let (oid, params) = asn1::expect(alg.value, TAG_OID).map_err(|_| MALFORMED)?;
@@ -268,13 +294,20 @@ fn decrypt(alg: asn1::Tlv<'_>, rest: &[u8], password: &str) -> Result<(Zeroizing
                 "PKCS#12 iteration count {iterations} is above the limit of {MAX_KDF_ITERATIONS}"
             )));
         }
-        let plain = pkcs12::decrypt(password, salt, iterations as u32, ciphertext).map_err(|e| match e {
-            pkcs12::DecryptError::BadLength => Error::KeyMalformed("the encrypted key is truncated"),
-            pkcs12::DecryptError::BadPadding => Error::KeyPasswordIncorrect,
-        })?;
+        let plain = pkcs12::decrypt(password, salt, iterations as u32, ciphertext).map_err(
+            |e| match e {
+                pkcs12::DecryptError::BadLength => {
+                    Error::KeyMalformed("the encrypted key is truncated")
+                }
+                pkcs12::DecryptError::BadPadding => Error::KeyPasswordIncorrect,
+            },
+        )?;
         Ok((plain, KeyFormat::Pkcs12Sha1TripleDes))
     } else if oid == pbes2::OID_PBES2 {
-        Ok((pbes2::decrypt(params, password, ciphertext)?, KeyFormat::Pbes2))
+        Ok((
+            pbes2::decrypt(params, password, ciphertext)?,
+            KeyFormat::Pbes2,
+        ))
     } else if oid.starts_with(pkcs12::OID_PKCS12_PBE_ARC) {
         Err(Error::KeyFormatUnsupported(
             "this PKCS#12 scheme (RC2, RC4 or two-key Triple DES) is not read; re-wrap the key \
@@ -286,7 +319,9 @@ fn decrypt(alg: asn1::Tlv<'_>, rest: &[u8], password: &str) -> Result<(Zeroizing
              `openssl pkcs8 -topk8 -v2 aes-256-cbc`",
         ))
     } else {
-        Err(Error::KeyFormatUnsupported("unknown key encryption algorithm"))
+        Err(Error::KeyFormatUnsupported(
+            "unknown key encryption algorithm",
+        ))
     }
 }
 
@@ -301,7 +336,8 @@ struct RsaFields<'a> {
 
 impl<'a> RsaFields<'a> {
     fn read(der: &'a [u8]) -> Result<Self> {
-        const MALFORMED: Error = Error::KeyMalformed("the RSA private key's structure is not valid");
+        const MALFORMED: Error =
+            Error::KeyMalformed("the RSA private key's structure is not valid");
         let seq = asn1::expect_only(der, TAG_SEQUENCE).map_err(|_| MALFORMED)?;
         let (version, rest) = asn1::read_u64(seq).map_err(|_| MALFORMED)?;
         let mut ints = [&[][..]; 8]; // n e d p q dp dq qinv
@@ -311,7 +347,13 @@ impl<'a> RsaFields<'a> {
             *slot = value;
             rest = next;
         }
-        Ok(Self { version, n: ints[0], dp: ints[5], dq: ints[6], qinv: ints[7] })
+        Ok(Self {
+            version,
+            n: ints[0],
+            dp: ints[5],
+            dq: ints[6],
+            qinv: ints[7],
+        })
     }
 }
 

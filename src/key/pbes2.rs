@@ -23,7 +23,11 @@ const OID_DES_EDE3_CBC: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x03, 0x07
 const MALFORMED: Error = Error::KeyMalformed("the PBES2 parameters are not valid DER");
 
 /// Decrypts a PBES2 `EncryptedPrivateKeyInfo` body, given its parameters' full DER (`SEQUENCE`).
-pub(crate) fn decrypt(params_der: &[u8], password: &str, ciphertext: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+pub(crate) fn decrypt(
+    params_der: &[u8],
+    password: &str,
+    ciphertext: &[u8],
+) -> Result<Zeroizing<Vec<u8>>> {
     precheck(params_der)?;
     let params = pkcs5::pbes2::Parameters::from_der(params_der).map_err(|_| {
         Error::KeyFormatUnsupported(
@@ -38,10 +42,19 @@ pub(crate) fn decrypt(params_der: &[u8], password: &str, ciphertext: &[u8]) -> R
             | pkcs5::pbes2::EncryptionScheme::Aes256Cbc { .. }
             | pkcs5::pbes2::EncryptionScheme::DesEde3Cbc { .. }
     ) {
-        return Err(Error::KeyFormatUnsupported("only CBC ciphers are read in PBES2 keys"));
+        return Err(Error::KeyFormatUnsupported(
+            "only CBC ciphers are read in PBES2 keys",
+        ));
     }
-    let block = if matches!(params.encryption, pkcs5::pbes2::EncryptionScheme::DesEde3Cbc { .. }) { 8 } else { 16 };
-    if ciphertext.is_empty() || ciphertext.len() % block != 0 {
+    let block = if matches!(
+        params.encryption,
+        pkcs5::pbes2::EncryptionScheme::DesEde3Cbc { .. }
+    ) {
+        8
+    } else {
+        16
+    };
+    if ciphertext.is_empty() || !ciphertext.len().is_multiple_of(block) {
         return Err(Error::KeyMalformed("the encrypted key is truncated"));
     }
     params
@@ -101,7 +114,11 @@ fn precheck(params_der: &[u8]) -> Result<()> {
         match enc_oid.last() {
             Some(0x02 | 0x16 | 0x2a) => 16, // AES-128/192/256-CBC
             Some(0x06 | 0x2e) => 12,        // AES-GCM nonces (refused after decoding)
-            _ => return Err(Error::KeyFormatUnsupported("this PBES2 AES mode is not read")),
+            _ => {
+                return Err(Error::KeyFormatUnsupported(
+                    "this PBES2 AES mode is not read",
+                ));
+            }
         }
     } else {
         return Err(Error::KeyFormatUnsupported(
@@ -110,7 +127,9 @@ fn precheck(params_der: &[u8]) -> Result<()> {
     };
     let iv = asn1::expect_only(enc_params, TAG_OCTET_STRING).map_err(|_| MALFORMED)?;
     if iv.len() != expected_iv {
-        return Err(Error::KeyMalformed("the PBES2 initialisation vector has the wrong length"));
+        return Err(Error::KeyMalformed(
+            "the PBES2 initialisation vector has the wrong length",
+        ));
     }
     Ok(())
 }

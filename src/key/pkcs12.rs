@@ -17,7 +17,8 @@ use zeroize::Zeroizing;
 pub(crate) const OID_PBE_SHA1_3DES: &[u8] =
     &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x01, 0x03];
 /// The arc 1.2.840.113549.1.12.1 under which the other (unsupported) PKCS#12 PBE schemes live.
-pub(crate) const OID_PKCS12_PBE_ARC: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x01];
+pub(crate) const OID_PKCS12_PBE_ARC: &[u8] =
+    &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x01];
 
 const U: usize = 20; // SHA-1 output
 const V: usize = 64; // SHA-1 block
@@ -63,7 +64,7 @@ pub(crate) fn kdf(
         hasher.update(&*i_block);
         let mut a: Zeroizing<[u8; U]> = Zeroizing::new(hasher.finalize().into());
         for _ in 1..iterations {
-            *a = Sha1::digest(&*a).into();
+            *a = Sha1::digest(*a).into();
         }
         out.extend_from_slice(&*a);
         if out.len() >= out_len {
@@ -100,7 +101,7 @@ pub(crate) fn decrypt(
     iterations: u32,
     ciphertext: &[u8],
 ) -> Result<Zeroizing<Vec<u8>>, DecryptError> {
-    if ciphertext.is_empty() || ciphertext.len() % 8 != 0 {
+    if ciphertext.is_empty() || !ciphertext.len().is_multiple_of(8) {
         return Err(DecryptError::BadLength);
     }
     let bmp = bmp_password(password);
@@ -126,7 +127,10 @@ mod tests {
     }
 
     fn unhex(s: &str) -> Vec<u8> {
-        (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
     }
 
     /// The intermediate values KCP-API.md gives for KCP's public test key.
@@ -138,7 +142,10 @@ mod tests {
             hex(&kdf(&bmp, &salt, Purpose::Key, 2048, 24)),
             "57b3e3c362f9113594d8c41ca7973ed9e944038389810a13"
         );
-        assert_eq!(hex(&kdf(&bmp, &salt, Purpose::Iv, 2048, 8)), "5a2453fb7b9dcbd4");
+        assert_eq!(
+            hex(&kdf(&bmp, &salt, Purpose::Iv, 2048, 8)),
+            "5a2453fb7b9dcbd4"
+        );
     }
 
     #[test]
@@ -168,12 +175,21 @@ mod tests {
             hex(&kdf(&bmp, &salt, Purpose::Key, 1, 24)),
             "8aaae6297b6cb04642ab5b077851284eb7128f1a2a7fbca3"
         );
-        assert_eq!(hex(&kdf(&bmp, &salt, Purpose::Iv, 1, 8)), "79993dfe048d3b76");
+        assert_eq!(
+            hex(&kdf(&bmp, &salt, Purpose::Iv, 1, 8)),
+            "79993dfe048d3b76"
+        );
     }
 
     #[test]
     fn refuses_partial_blocks() {
-        assert_eq!(decrypt("pw", b"salt", 1, &[0u8; 12]).err(), Some(DecryptError::BadLength));
-        assert_eq!(decrypt("pw", b"salt", 1, &[]).err(), Some(DecryptError::BadLength));
+        assert_eq!(
+            decrypt("pw", b"salt", 1, &[0u8; 12]).err(),
+            Some(DecryptError::BadLength)
+        );
+        assert_eq!(
+            decrypt("pw", b"salt", 1, &[]).err(),
+            Some(DecryptError::BadLength)
+        );
     }
 }

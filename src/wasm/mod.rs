@@ -5,7 +5,10 @@
 //! Nothing here panics on bad input: every argument is read with checks and every failure
 //! becomes a thrown `Error` with a stable `code`, so the instance stays usable after it.
 
-use crate::api::{Cancel, Environment, Expect, Inquiry, Merchant as CoreMerchant, Modify, Operation, PreparedRequest, Refund, RefundAccount, TaxSplit};
+use crate::api::{
+    Cancel, Environment, Expect, Inquiry, Merchant as CoreMerchant, Modify, Operation,
+    PreparedRequest, Refund, RefundAccount, TaxSplit,
+};
 use crate::{Certificate, Error, MerchantKey};
 use js_sys::{Object, Reflect};
 use serde::Serialize;
@@ -23,7 +26,13 @@ fn to_js(err: Error) -> JsValue {
     if let Some(field) = err.field() {
         set(obj, "field", &field.into());
     }
-    if let Error::KcpRejected { res_cd, res_msg, res_en_msg, raw } = &err {
+    if let Error::KcpRejected {
+        res_cd,
+        res_msg,
+        res_en_msg,
+        raw,
+    } = &err
+    {
         set(obj, "resCd", &res_cd.into());
         set(obj, "resMsg", &res_msg.into());
         if let Some(en) = res_en_msg {
@@ -65,11 +74,15 @@ fn opt_str(obj: &JsValue, name: &str, wire: &'static str) -> Result<Option<Strin
     if value.is_undefined() || value.is_null() {
         return Ok(None);
     }
-    value.as_string().map(Some).ok_or_else(|| Error::field_invalid(wire, format!("`{name}` must be a string")))
+    value
+        .as_string()
+        .map(Some)
+        .ok_or_else(|| Error::field_invalid(wire, format!("`{name}` must be a string")))
 }
 
 fn req_str(obj: &JsValue, name: &str, wire: &'static str) -> Result<String, Error> {
-    opt_str(obj, name, wire)?.ok_or_else(|| Error::field_invalid(wire, format!("`{name}` is required")))
+    opt_str(obj, name, wire)?
+        .ok_or_else(|| Error::field_invalid(wire, format!("`{name}` is required")))
 }
 
 /// An amount: a safe non-negative integer, or a string of digits.
@@ -78,23 +91,30 @@ fn opt_amount(obj: &JsValue, name: &str, wire: &'static str) -> Result<Option<u6
     if value.is_undefined() || value.is_null() {
         return Ok(None);
     }
-    let bad = || Error::field_invalid(wire, format!("`{name}` must be a whole number of won (a number or a string of digits)"));
+    let bad = || {
+        Error::field_invalid(
+            wire,
+            format!("`{name}` must be a whole number of won (a number or a string of digits)"),
+        )
+    };
     if let Some(n) = value.as_f64() {
         if n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n <= 9_007_199_254_740_991.0 {
             return Ok(Some(n as u64));
         }
         return Err(bad());
     }
-    if let Some(s) = value.as_string() {
-        if (1..=15).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()) {
-            return s.parse().map(Some).map_err(|_| bad());
-        }
+    if let Some(s) = value
+        .as_string()
+        .filter(|s| (1..=15).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return s.parse().map(Some).map_err(|_| bad());
     }
     Err(bad())
 }
 
 fn req_amount(obj: &JsValue, name: &str, wire: &'static str) -> Result<u64, Error> {
-    opt_amount(obj, name, wire)?.ok_or_else(|| Error::field_invalid(wire, format!("`{name}` is required")))
+    opt_amount(obj, name, wire)?
+        .ok_or_else(|| Error::field_invalid(wire, format!("`{name}` is required")))
 }
 
 fn read_tax(obj: &JsValue) -> Result<Option<TaxSplit>, Error> {
@@ -122,7 +142,9 @@ impl Signer {
     #[wasm_bindgen(js_name = fromPem)]
     pub fn from_pem(pem: String, password: String) -> JsResult<Signer> {
         let (pem, password) = (Zeroizing::new(pem), Zeroizing::new(password));
-        MerchantKey::from_pem(&pem, &password).map(|key| Signer { key }).map_err(to_js)
+        MerchantKey::from_pem(&pem, &password)
+            .map(|key| Signer { key })
+            .map_err(to_js)
     }
 
     /// `kcp_sign_data` of `plaintext`.
@@ -145,14 +167,18 @@ impl Signer {
     /// Whether the key is the pair of the certificate.
     #[wasm_bindgen(js_name = matchesCertificate)]
     pub fn matches_certificate(&self, cert_pem: &str) -> JsResult<bool> {
-        Certificate::from_pem(cert_pem).map(|cert| cert.matches(&self.key)).map_err(to_js)
+        Certificate::from_pem(cert_pem)
+            .map(|cert| cert.matches(&self.key))
+            .map_err(to_js)
     }
 }
 
 /// `kcp_cert_info`: the certificate on one line.
 #[wasm_bindgen(js_name = serializeCertificate)]
 pub fn serialize_certificate(pem: &str) -> JsResult<String> {
-    Certificate::from_pem(pem).map(|c| c.to_kcp_cert_info()).map_err(to_js)
+    Certificate::from_pem(pem)
+        .map(|c| c.to_kcp_cert_info())
+        .map_err(to_js)
 }
 
 #[derive(Serialize)]
@@ -185,7 +211,9 @@ pub fn inspect_certificate(pem: &str) -> JsResult<JsValue> {
 /// Whether `signature` is the certificate's signature of `plaintext`.
 #[wasm_bindgen(js_name = verifySignature)]
 pub fn verify_signature(cert_pem: &str, plaintext: &str, signature: &str) -> JsResult<bool> {
-    Certificate::from_pem(cert_pem).map(|c| c.verify(plaintext, signature)).map_err(to_js)
+    Certificate::from_pem(cert_pem)
+        .map(|c| c.verify(plaintext, signature))
+        .map_err(to_js)
 }
 
 /// `site_cd^tno^mod_type`, validated.
@@ -249,7 +277,9 @@ fn prepared_to_js(p: &PreparedRequest) -> JsValue {
     to_value(&PreparedJs {
         url: &p.url,
         method: "POST",
-        headers: Headers { content_type: "application/json; charset=utf-8" },
+        headers: Headers {
+            content_type: "application/json; charset=utf-8",
+        },
         body: &p.body,
         operation: p.operation.as_str(),
         plaintext: &p.plaintext,
@@ -296,23 +326,33 @@ impl Merchant {
             if v.is_undefined() || v.is_null() {
                 return Ok(None);
             }
-            v.as_string().map(Some).ok_or_else(|| Error::config_invalid(name, "must be a string"))
+            v.as_string()
+                .map(Some)
+                .ok_or_else(|| Error::config_invalid(name, "must be a string"))
         };
-        let site_cd = cfg_str("siteCd")?.ok_or_else(|| Error::config_invalid("siteCd", "is required"))?;
-        let certificate = cfg_str("certificate")?.ok_or_else(|| Error::config_invalid("certificate", "is required"))?;
-        let private_key = Zeroizing::new(cfg_str("privateKey")?.ok_or_else(|| Error::config_invalid("privateKey", "is required"))?);
+        let site_cd =
+            cfg_str("siteCd")?.ok_or_else(|| Error::config_invalid("siteCd", "is required"))?;
+        let certificate = cfg_str("certificate")?
+            .ok_or_else(|| Error::config_invalid("certificate", "is required"))?;
+        let private_key = Zeroizing::new(
+            cfg_str("privateKey")?
+                .ok_or_else(|| Error::config_invalid("privateKey", "is required"))?,
+        );
         let password = Zeroizing::new(cfg_str("password")?.unwrap_or_default());
         let environment = match (cfg_str("baseUrl")?, cfg_str("environment")?) {
             (Some(url), _) => Environment::Custom(url),
             (None, Some(name)) => Environment::from_name(&name)?,
             (None, None) => Environment::Staging,
         };
-        crate::validate_site_cd(&site_cd).map_err(|_| Error::config_invalid("siteCd", "must be 5 ASCII letters or digits"))?;
+        crate::validate_site_cd(&site_cd)
+            .map_err(|_| Error::config_invalid("siteCd", "must be 5 ASCII letters or digits"))?;
         // Cheap checks first: the key is decrypted last.
         environment.base_url()?;
         let certificate = Certificate::from_pem(&certificate)?;
         let key = MerchantKey::from_pem(&private_key, &password)?;
-        Ok(Merchant { inner: CoreMerchant::new(&site_cd, certificate, key, environment)? })
+        Ok(Merchant {
+            inner: CoreMerchant::new(&site_cd, certificate, key, environment)?,
+        })
     }
 
     /// The merchant's `site_cd`.
@@ -387,10 +427,9 @@ impl Merchant {
                 for entry in Object::entries(&Object::from(extra_obj)).iter() {
                     let pair = js_sys::Array::from(&entry);
                     let name = pair.get(0).as_string().unwrap_or_default();
-                    let value = pair
-                        .get(1)
-                        .as_string()
-                        .ok_or_else(|| Error::field_invalid("extra", "extra values must be strings"))?;
+                    let value = pair.get(1).as_string().ok_or_else(|| {
+                        Error::field_invalid("extra", "extra values must be strings")
+                    })?;
                     extra.push((name, value));
                 }
             }
@@ -427,12 +466,16 @@ impl Merchant {
 #[wasm_bindgen(js_name = parseModifyResponse)]
 pub fn parse_modify_response(text: &str, expect: JsValue) -> JsResult<JsValue> {
     let expect = read_expect(&expect).map_err(to_js)?;
-    crate::parse_modify_response(text, &expect).map(|r| to_value(&r)).map_err(to_js)
+    crate::parse_modify_response(text, &expect)
+        .map(|r| to_value(&r))
+        .map_err(to_js)
 }
 
 /// Reads KCP's reply to an inquiry.
 #[wasm_bindgen(js_name = parseInquiryResponse)]
 pub fn parse_inquiry_response(text: &str, expect: JsValue) -> JsResult<JsValue> {
     let expect = read_expect(&expect).map_err(to_js)?;
-    crate::parse_inquiry_response(text, &expect).map(|r| to_value(&r)).map_err(to_js)
+    crate::parse_inquiry_response(text, &expect)
+        .map(|r| to_value(&r))
+        .map_err(to_js)
 }
