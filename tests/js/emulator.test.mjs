@@ -378,6 +378,7 @@ describe('faults', () => {
     assert.equal(emu.ledger(tno).remaining, 29000);
     const inq = await post(emu, INQ, inquiryBody({ tno }));
     assert.equal(inq.json.rem_mny, '29000');
+    assert.deepEqual(emu.requests()[0], { method: 'POST', path: CANCEL, tno, modType: 'STPC', fault: 'apply-then-timeout', status: undefined, resCd: '0000', outcome: 'hang' });
     // and without a signal, close() ends the wait
     emu.inject({ type: 'apply-then-timeout' });
     const pending = post(emu, CANCEL, cancelBody({ tno, modType: 'STPC', amount: 1000, remaining: 29000 }));
@@ -444,6 +445,13 @@ describe('over real HTTP on loopback', () => {
     await assert.rejects(send(CANCEL, cancelBody({ tno, modType: 'STPC', amount: 500, remaining: before }), { signal: AbortSignal.timeout(100) }),
       (e) => e.name === 'TimeoutError');
     assert.equal(emu.ledger(tno).remaining, before - 500);
+  });
+
+  test('an oversized body is refused with 413, not buffered', async () => {
+    const r = await fetch(base + CANCEL, { method: 'POST', body: 'x'.repeat(2 << 20) }).catch((e) => e);
+    // either the 413 arrives, or the server closed the socket while the body was still streaming
+    if (r instanceof Response) assert.equal(r.status, 413);
+    else assert.ok(r instanceof TypeError);
   });
 
   test('close() does not wait for a hanging request', async () => {

@@ -30,6 +30,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 const TEXT_TYPE = 'text/plain; charset=utf-8';
 const FAULT_TYPES = new Set(['delay', 'drop', 'http-error', 'text-plain', 'apply-then-timeout']);
 const NODE_HTTP = ['node', 'http'].join(':');
+const MAX_BODY_BYTES = 1 << 20; // KCP requests are a few kilobytes
 const DEFAULT_HANG_MS = 120_000; // how long an unanswered request is held before the socket closes
 const MAX_AMOUNT = 999_999_999_999; // KCP amounts are number(12)
 const encoder = new TextEncoder();
@@ -111,6 +112,9 @@ export function createEmulator(options = {}) {
     }
     if (fault.type === 'delay' && !(Number.isFinite(fault.ms) && fault.ms >= 0)) {
       throw new TypeError('inject: a delay fault needs ms >= 0');
+    }
+    if (fault.type === 'apply-then-timeout' && fault.ms !== undefined && !(Number.isFinite(fault.ms) && fault.ms >= 0)) {
+      throw new TypeError('inject: an apply-then-timeout fault ms must be >= 0');
     }
     if (fault.type === 'http-error' && fault.status !== undefined && !(Number.isInteger(fault.status) && fault.status >= 400 && fault.status <= 599)) {
       throw new TypeError('inject: http-error status must be 400..599');
@@ -350,8 +354,10 @@ export function createEmulator(options = {}) {
     record.status = status;
     record.resCd = reply.res_cd;
 
-    if (fault?.type === 'apply-then-timeout') return finish({ kind: 'hang', hangMs: fault.ms ?? DEFAULT_HANG_MS });
-    if (fault?.type === 'drop') return finish({ kind: 'drop' });
+    if (fault?.type === 'apply-then-timeout' || fault?.type === 'drop') {
+      record.status = undefined; // decided, applied, and never sent
+      return finish(fault.type === 'drop' ? { kind: 'drop' } : { kind: 'hang', hangMs: fault.ms ?? DEFAULT_HANG_MS });
+    }
     if (fault?.type === 'http-error') return finish(httpError(fault, record));
     const contentType = fault?.type === 'text-plain' ? TEXT_TYPE : JSON_TYPE;
     return finish({
@@ -453,7 +459,16 @@ export function createEmulator(options = {}) {
       if (!res.writableFinished) controller.abort(new Error('client disconnected'));
     });
     const chunks = [];
-    for await (const chunk of req) chunks.push(chunk);
+    let size = 0;
+    for await (const chunk of req) {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        res.writeHead(413, { 'content-type': TEXT_TYPE, connection: 'close' });
+        res.end('kcp-emulator: request body too large');
+        return;
+      }
+      chunks.push(chunk);
+    }
     const method = req.method ?? 'GET';
     const hasBody = method !== 'GET' && method !== 'HEAD';
     const request = new Request(new URL(req.url ?? '/', 'http://127.0.0.1'), {
