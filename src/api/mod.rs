@@ -27,6 +27,16 @@ pub const MODIFY_PATH: &str = "/gw/mod/v1/cancel";
 pub const INQUIRY_PATH: &str = "/std/inquery";
 
 /// Which KCP server requests go to.
+///
+/// ```
+/// use kcp_wasm::Environment;
+/// assert_eq!(Environment::Staging.base_url()?, "https://stg-spl.kcp.co.kr");
+/// assert_eq!(Environment::from_name("production")?, Environment::Production);
+/// let local = Environment::Custom("http://127.0.0.1:8787/".into());
+/// assert_eq!(local.base_url()?, "http://127.0.0.1:8787");
+/// assert_eq!(Environment::Custom("ftp://x".into()).base_url().unwrap_err().code(), "CONFIG_INVALID");
+/// # Ok::<(), kcp_wasm::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Environment {
     /// `https://spl.kcp.co.kr`
@@ -81,6 +91,13 @@ impl Environment {
 }
 
 /// What a prepared request does.
+///
+/// ```
+/// use kcp_wasm::Operation;
+/// assert_eq!(Operation::from_name("refund"), Some(Operation::Refund));
+/// assert!(Operation::Refund.moves_money());
+/// assert!(!Operation::Inquiry.moves_money());
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Operation {
     /// Full cancel (`STSC`).
@@ -121,7 +138,18 @@ impl Operation {
     }
 }
 
-/// What the reply to a request must agree with.
+/// What the reply to a request must agree with. Every [`PreparedRequest`] carries one; see
+/// [`parse_modify_response`] for one written by hand.
+///
+/// ```
+/// # use kcp_wasm::*;
+/// # let cert = Certificate::from_pem(include_str!("../../tests/fixtures/kcp/splCert.pem"))?;
+/// # let key = MerchantKey::from_pem(include_str!("../../tests/fixtures/kcp/splPrikeyPKCS8.pem"), "changeit")?;
+/// # let merchant = Merchant::new("T0000", cert, key, Environment::Staging)?;
+/// let request = merchant.refund(&Refund { tno: "1".into(), amount: 300, remaining: 1000, ..Refund::default() })?;
+/// assert_eq!(request.expect.remaining_after, Some(700));
+/// # Ok::<(), kcp_wasm::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Expect {
     /// The operation.
@@ -139,6 +167,19 @@ pub struct Expect {
 }
 
 /// A signed request, ready to `POST` as `application/json`.
+///
+/// ```
+/// # use kcp_wasm::*;
+/// # let cert = Certificate::from_pem(include_str!("../../tests/fixtures/kcp/splCert.pem"))?;
+/// # let key = MerchantKey::from_pem(include_str!("../../tests/fixtures/kcp/splPrikeyPKCS8.pem"), "changeit")?;
+/// # let merchant = Merchant::new("T0000", cert, key, Environment::Staging)?;
+/// let request = merchant.inquiry(&Inquiry { tno: "21234567890123".into(), pay_type: "PACA".into() })?;
+/// assert_eq!(request.url, "https://stg-spl.kcp.co.kr/std/inquery");
+/// assert_eq!(request.operation, Operation::Inquiry);
+/// let body: serde_json::Value = serde_json::from_str(&request.body).unwrap();
+/// assert!(body["kcp_sign_data"].as_str().is_some_and(|s| s.len() == 344));
+/// # Ok::<(), kcp_wasm::Error>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct PreparedRequest {
     /// Full URL of the endpoint.

@@ -9,6 +9,11 @@ pub const MAX_AMOUNT: u64 = 999_999_999_999;
 pub const MAX_REASON_BYTES: usize = 100;
 
 /// Full cancel (`STSC`).
+///
+/// ```
+/// let cancel = kcp_wasm::Cancel { tno: "21234567890123".into(), reason: Some("주문 취소".into()) };
+/// # let _ = cancel;
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Cancel {
     /// KCP's transaction number.
@@ -18,6 +23,17 @@ pub struct Cancel {
 }
 
 /// Partial refund (`STPC`).
+///
+/// ```
+/// let refund = kcp_wasm::Refund {
+///     tno: "21234567890123".into(),
+///     amount: 5_000,     // mod_mny
+///     remaining: 30_000, // rem_mny, before this refund
+///     reason: None,
+///     tax: None,
+/// };
+/// # let _ = refund;
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Refund {
     /// KCP's transaction number.
@@ -34,6 +50,11 @@ pub struct Refund {
 }
 
 /// The tax split of a partial refund: `taxable + vat + tax_free` must equal the amount.
+///
+/// ```
+/// let tax = kcp_wasm::TaxSplit { taxable: 10_000, vat: 1_000, tax_free: 0 }; // for 11,000 won
+/// # let _ = tax;
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct TaxSplit {
     /// `mod_tax_mny`: supply value.
@@ -45,6 +66,16 @@ pub struct TaxSplit {
 }
 
 /// The account a virtual-account payment is refunded to (`STHD` / `STPD`).
+///
+/// ```
+/// let account = kcp_wasm::RefundAccount {
+///     bank_code: "BK04".into(),
+///     account: "123-456-789012".into(),
+///     depositor: "홍길동".into(),
+///     ..Default::default()
+/// };
+/// # let _ = account;
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RefundAccount {
     /// `mod_bankcode`: KCP's bank code (e.g. `BK04`).
@@ -60,6 +91,17 @@ pub struct RefundAccount {
 }
 
 /// Any modification on the cancel endpoint.
+///
+/// ```
+/// // Escrow: delivery started (STE1) with the delivery fields KCP asks for.
+/// let escrow = kcp_wasm::Modify {
+///     tno: "21234567890123".into(),
+///     mod_type: "STE1".into(),
+///     extra: vec![("deli_numb".into(), "1234567890".into()), ("deli_corp".into(), "CJ".into())],
+///     ..Default::default()
+/// };
+/// # let _ = escrow;
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Modify {
     /// KCP's transaction number.
@@ -82,6 +124,11 @@ pub struct Modify {
 }
 
 /// Transaction inquiry.
+///
+/// ```
+/// let inquiry = kcp_wasm::Inquiry { tno: "21234567890123".into(), pay_type: "PACA".into() };
+/// # let _ = inquiry;
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Inquiry {
     /// KCP's transaction number.

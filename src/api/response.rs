@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 /// Largest reply text read. KCP's replies are a few hundred bytes.
 const MAX_RESPONSE_LEN: usize = 1024 * 1024;
 
-/// A successful cancel, refund or other modification.
+/// A successful cancel, refund or other modification; see [`parse_modify_response`].
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ModifyResult {
@@ -35,6 +35,21 @@ pub struct ModifyResult {
 
 /// A successful inquiry. KCP's inquiry reply varies by payment type; read what you need from
 /// `raw`.
+///
+/// ```
+/// use kcp_wasm::{Expect, Operation, parse_inquiry_response};
+/// let expect = Expect {
+///     operation: Operation::Inquiry,
+///     tno: "1".into(),
+///     mod_type: None,
+///     pay_type: Some("PACA".into()),
+///     amount: None,
+///     remaining_after: None,
+/// };
+/// let result = parse_inquiry_response(r#"{"res_cd":"0000","res_msg":"OK","tno":"1","rem_mny":"700"}"#, &expect)?;
+/// assert_eq!(result.raw["rem_mny"], "700");
+/// # Ok::<(), kcp_wasm::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InquiryResult {

@@ -21,6 +21,13 @@ use zeroize::Zeroizing;
 const OID_RSA_ENCRYPTION: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
 
 /// The form a [`MerchantKey`] was read from.
+///
+/// ```
+/// let pem = include_str!("../../tests/fixtures/kcp/splPrikeyPKCS8.pem");
+/// let key = kcp_wasm::MerchantKey::from_pem(pem, "changeit")?;
+/// assert_eq!(key.format().as_str(), "pkcs12-pbe-sha1-3des");
+/// # Ok::<(), kcp_wasm::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KeyFormat {
