@@ -5,3 +5,13 @@ cd "$(dirname "$0")/.."
 
 echo "== Rust core (native) =="
 cargo test --all-targets
+
+echo "== npm package: set-up and build =="
+bash scripts/setup.sh
+bash scripts/build.sh
+
+echo "== npm package: Node (ESM, CommonJS, CLI, tarball, publint, attw) =="
+node --test tests/js/
+
+echo "== npm package: workerd, Deno, Bun =="
+node --test tests/runtimes/

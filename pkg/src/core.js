@@ -86,6 +86,26 @@ function requireObject(value, what, code = 'FIELD_INVALID') {
   return value;
 }
 
+/**
+ * A key as the core reads it: PEM text, or DER bytes (a Uint8Array/ArrayBuffer holding either
+ * PEM text or DER), which the core accepts as a bare base64 body.
+ */
+function keyText(key) {
+  if (typeof key === 'string') return key;
+  let bytes;
+  if (key instanceof Uint8Array) bytes = key;
+  else if (key instanceof ArrayBuffer) bytes = new Uint8Array(key);
+  else if (ArrayBuffer.isView(key)) bytes = new Uint8Array(key.buffer, key.byteOffset, key.byteLength);
+  else throw new KcpError('KEY_MALFORMED', 'the private key must be PEM text or the bytes of a PEM/DER file');
+  const head = new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(0, 64));
+  if (head.includes('-----BEGIN')) return new TextDecoder().decode(bytes);
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
+
 const disposeSymbol = Symbol.dispose ?? Symbol.for('Symbol.dispose');
 
 /** A decrypted merchant private key that signs KCP plaintexts (`kcp_sign_data`). */
@@ -103,10 +123,7 @@ export class KcpSigner {
   /** Decrypts a private key (PEM or DER bytes; KCP's PKCS#12-PBE form, PBES2, PKCS#8 or PKCS#1). */
   static fromPem(pem, password = '') {
     return call(() => {
-      if (typeof pem !== 'string' && !(pem instanceof Uint8Array)) {
-        throw new KcpError('KEY_MALFORMED', 'the private key must be PEM text (a string)');
-      }
-      const text = typeof pem === 'string' ? pem : new TextDecoder().decode(pem);
+      const text = keyText(pem);
       requireString(password, 'password', 'KEY_PASSWORD_INCORRECT');
       return new KcpSigner(wasm.Signer.fromPem(text, password));
     });
@@ -208,7 +225,6 @@ export class KcpClient {
       const { siteCd, certificate, privateKey, password = '', environment, baseUrl, fetch, timeoutMs } = options;
       requireString(siteCd, 'site_cd', 'CONFIG_INVALID');
       requireString(certificate, 'certificate', 'CERT_MALFORMED');
-      requireString(privateKey, 'privateKey', 'KEY_MALFORMED');
       requireString(password, 'password', 'KEY_PASSWORD_INCORRECT');
       if (environment !== undefined && environment !== 'staging' && environment !== 'production') {
         throw new KcpError('CONFIG_INVALID', "environment must be 'staging' or 'production'", { field: 'environment' });
@@ -219,7 +235,7 @@ export class KcpClient {
       }
       this.#timeoutMs = checkTimeout(timeoutMs, DEFAULT_TIMEOUT_MS);
       this.#fetch = fetch;
-      const config = { siteCd, certificate, privateKey, password };
+      const config = { siteCd, certificate, privateKey: keyText(privateKey), password };
       if (environment !== undefined) config.environment = environment;
       if (baseUrl !== undefined) config.baseUrl = baseUrl;
       this.#merchant = new wasm.Merchant(config);

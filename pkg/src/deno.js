@@ -1,8 +1,10 @@
-// Deno entry: reads the .wasm that ships in this package and instantiates it synchronously
-// at import (Deno allows compiling wasm from bytes), so everything is ready without init().
+// Deno entry (also Deno Deploy and Netlify Edge Functions): Deno imports the .wasm as a
+// compiled module (source phase import), with no file-read permission needed, and it is
+// instantiated synchronously at import, so everything is ready without init().
+import source wasmModule from '../dist/wasm/kcp_wasm_bg.wasm';
 import { initSync } from './core.js';
 
-initSync(Deno.readFileSync(new URL('../dist/wasm/kcp_wasm_bg.wasm', import.meta.url)));
+initSync(wasmModule);
 
 export * from './core.js';
 /** Which entry of the package was loaded (diagnostics). */

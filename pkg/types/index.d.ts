@@ -100,10 +100,10 @@ export declare class KcpSigner {
   private constructor();
   /**
    * Decrypts a private key: KCP's `ENCRYPTED PRIVATE KEY` (pbeWithSHAAnd3-KeyTripleDES-CBC),
-   * PBES2, unencrypted PKCS#8 or PKCS#1 PEM.
+   * PBES2, unencrypted PKCS#8 or PKCS#1; PEM text, or the bytes of a PEM or DER file.
    * @throws KcpError KEY_MALFORMED, KEY_PASSWORD_INCORRECT, KEY_FORMAT_UNSUPPORTED, KEY_LIMIT_EXCEEDED
    */
-  static fromPem(pem: string | Uint8Array, password?: string): KcpSigner;
+  static fromPem(pem: string | Uint8Array | ArrayBuffer, password?: string): KcpSigner;
   /** `kcp_sign_data`: base64(RSASSA-PKCS1-v1_5(SHA-256(utf8(plaintext)))). Deterministic. */
   sign(plaintext: string): string;
   /** Whether this key is the pair of the certificate. @throws KcpError CERT_* */
@@ -158,8 +158,8 @@ export interface KcpClientOptions {
   siteCd: string;
   /** The certificate PEM (`KCP_AUTH_{site_cd}_CERT.pem`). */
   certificate: string;
-  /** The private key PEM (`KCP_AUTH_{site_cd}_PRIKEY.pem`). */
-  privateKey: string;
+  /** The private key (`KCP_AUTH_{site_cd}_PRIKEY.pem`): PEM text, or the bytes of a PEM or DER file. */
+  privateKey: string | Uint8Array | ArrayBuffer;
   /** The private key's password. */
   password: string;
   /** Default `'staging'`. */
