@@ -255,6 +255,10 @@ export class KcpClient {
     return call(() => this.#live().baseUrl);
   }
 
+  get kcpCertInfo() {
+    return call(() => this.#live().kcpCertInfo);
+  }
+
   /** Full cancel (`mod_type` STSC). */
   prepareCancel(input) {
     return call(() => preparedFrom(this.#live().prepareCancel(requireObject(input, 'cancel input'))));

@@ -7,6 +7,8 @@ export type KcpErrorCode =
   | 'KEY_FORMAT_UNSUPPORTED'
   | 'KEY_LIMIT_EXCEEDED'
   | 'KEY_INCONSISTENT'
+  /** The runtime gave no randomness (crypto.getRandomValues) for RSA blinding. */
+  | 'RANDOM_UNAVAILABLE'
   | 'CERT_MALFORMED'
   | 'CERT_IS_PRIVATE_KEY'
   | 'KEY_CERT_MISMATCH'
@@ -296,7 +298,10 @@ export declare class KcpClient {
    */
   constructor(options: KcpClientOptions);
   readonly siteCd: string;
+  /** e.g. `https://stg-spl.kcp.co.kr` */
   readonly baseUrl: string;
+  /** The certificate's `kcp_cert_info`. */
+  readonly kcpCertInfo: string;
 
   prepareCancel(input: CancelInput): PreparedRequest;
   prepareRefund(input: RefundInput): PreparedRequest;

@@ -108,6 +108,7 @@ describe('request shapes', () => {
   test('production and baseUrl', () => {
     const prod = client({ environment: 'production' });
     assert.equal(prod.baseUrl, 'https://spl.kcp.co.kr');
+    assert.equal(prod.kcpCertInfo, kcpCertInfo());
     assert.equal(prod.prepareCancel({ tno: TNO }).url, 'https://spl.kcp.co.kr/gw/mod/v1/cancel');
     const local = client({ baseUrl: 'http://127.0.0.1:8080/kcp' });
     assert.equal(local.prepareInquiry({ tno: TNO, payType: 'PACA' }).url, 'http://127.0.0.1:8080/kcp/std/inquery');
@@ -322,6 +323,15 @@ test('free() and using', () => {
     d[Symbol.dispose]();
     assert.throws(() => d.siteCd, { code: 'FREED' });
   }
+});
+
+test('ERROR_CODES lists every code the wasm core can throw', async () => {
+  // The raw wasm-bindgen glue, instantiated on its own, to read the core's own list.
+  const fs = await import('node:fs');
+  const { root } = await import('./helpers.mjs');
+  const glue = await import(new URL(`file://${root}/pkg/dist/wasm/kcp_wasm.js`).href);
+  glue.initSync({ module: fs.readFileSync(`${root}/pkg/dist/wasm/kcp_wasm_bg.wasm`) });
+  for (const code of glue.errorCodes()) assert.ok(ERROR_CODES.includes(code), code);
 });
 
 test('every error code is listed once', () => {
