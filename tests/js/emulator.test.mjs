@@ -442,7 +442,7 @@ describe('over real HTTP on loopback', () => {
   test('apply then time out over a socket', async () => {
     const before = emu.ledger(tno).remaining;
     emu.inject({ type: 'apply-then-timeout' });
-    await assert.rejects(send(CANCEL, cancelBody({ tno, modType: 'STPC', amount: 500, remaining: before }), { signal: AbortSignal.timeout(100) }),
+    await assert.rejects(send(CANCEL, cancelBody({ tno, modType: 'STPC', amount: 500, remaining: before }), { signal: AbortSignal.timeout(1000) }),
       (e) => e.name === 'TimeoutError');
     assert.equal(emu.ledger(tno).remaining, before - 500);
   });
