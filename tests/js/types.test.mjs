@@ -1,0 +1,90 @@
+// The hand-written declarations, compiled by TypeScript (strict) as a user's ESM and CommonJS
+// code would use them, under both `nodenext` and `bundler` resolution; and no `any` in them.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { root } from './helpers.mjs';
+
+const dir = path.join(root, 'test-results/types');
+
+const USE = `
+import {
+  KcpClient, KcpSigner, KcpError, KcpRejectedError, KcpHttpError, KcpNetworkError, KcpOutcomeUnknownError,
+  serializeCertificate, inspectCertificate, verifySignature, cancelPlaintext, inquiryPlaintext,
+  init, initSync, ERROR_CODES, runtimeEntry,
+  type KcpErrorCode, type PreparedRequest, type ModifyResult, type InquiryResult, type CertificateInfo,
+} from 'kcp-wasm';
+
+export async function use(cert: string, key: string | Uint8Array, password: string): Promise<string> {
+  await init();
+  const client = new KcpClient({ siteCd: 'T0000', certificate: cert, privateKey: key, password, environment: 'staging', timeoutMs: 5000 });
+  const p: PreparedRequest = client.prepareRefund({ tno: '1', amount: 1, remaining: '2', tax: { taxable: 1, vat: 0, taxFree: 0 } });
+  const url: string = p.url;
+  const m: 'POST' = p.method;
+  client.prepareModify({ tno: '1', modType: 'STHD', refundAccount: { bankCode: '004', account: '1', depositor: 'x' }, extra: { a: 'b' } });
+  try {
+    const r: ModifyResult = await client.cancel({ tno: '1' }, { signal: new AbortController().signal, timeoutMs: 10 });
+    const q: InquiryResult = await client.inquire({ tno: '1', payType: 'PACA' });
+    const rem: number | undefined = r.remaining;
+    void q.raw; void rem;
+  } catch (e) {
+    if (e instanceof KcpRejectedError) { const c: string = e.resCd; void c; }
+    if (e instanceof KcpHttpError) { const s: number = e.status; void s; }
+    if (e instanceof KcpOutcomeUnknownError) { const why: 'timeout' | 'aborted' | 'network' = e.reason; void why; }
+    if (e instanceof KcpNetworkError || e instanceof KcpError) { const code: KcpErrorCode = e.code; void code; }
+  }
+  const s = KcpSigner.fromPem(key, password);
+  const sig: string = s.sign('x');
+  const fmt: 'pkcs12-pbe-sha1-3des' | 'pbes2' | 'pkcs8' | 'pkcs1' = s.keyFormat;
+  s.free();
+  const info: CertificateInfo = inspectCertificate(cert);
+  const ok: boolean = verifySignature(cert, 'x', sig);
+  initSync(new Uint8Array(0));
+  void [url, m, fmt, info, ok, cancelPlaintext('a', 'b', 'c'), inquiryPlaintext('a', 'b', 'c'), serializeCertificate(cert), ERROR_CODES, runtimeEntry];
+  // @ts-expect-error: environment is 'staging' | 'production'
+  new KcpClient({ siteCd: 'T0000', certificate: cert, privateKey: 'k', password, environment: 'prod' });
+  // @ts-expect-error: amount is required for a refund
+  client.prepareRefund({ tno: '1', remaining: 2 });
+  // @ts-expect-error: the constructor is private
+  new KcpSigner();
+  return sig;
+}
+`;
+
+function tsc(name, files, compilerOptions) {
+  const sub = path.join(dir, name);
+  fs.rmSync(sub, { recursive: true, force: true });
+  fs.mkdirSync(sub, { recursive: true });
+  for (const [f, text] of Object.entries(files)) fs.writeFileSync(path.join(sub, f), text);
+  fs.writeFileSync(
+    path.join(sub, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: { strict: true, noEmit: true, skipLibCheck: false, target: 'es2022', lib: ['es2022', 'esnext.disposable', 'dom'], types: [], ...compilerOptions },
+      files: Object.keys(files).filter((f) => /\.[cm]?ts$/.test(f)),
+    }),
+  );
+  try {
+    execFileSync(path.join(root, 'node_modules/.bin/tsc'), ['-p', sub], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    assert.fail(`tsc (${name}) failed:\n${e.stdout}${e.stderr}`);
+  }
+}
+
+test('types compile for ESM under nodenext', () => {
+  tsc('nodenext-esm', { 'package.json': '{"type":"module"}', 'use.mts': USE }, { module: 'nodenext', moduleResolution: 'nodenext' });
+});
+
+test('types compile for CommonJS under nodenext', () => {
+  tsc('nodenext-cjs', { 'use.cts': USE }, { module: 'nodenext', moduleResolution: 'nodenext' });
+});
+
+test('types compile under bundler resolution', () => {
+  tsc('bundler', { 'use.ts': USE }, { module: 'esnext', moduleResolution: 'bundler' });
+});
+
+test('no `any` in the public declarations', () => {
+  const dts = fs.readFileSync(path.join(root, 'pkg/types/index.d.ts'), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+  assert.doesNotMatch(dts, /\bany\b/);
+});
