@@ -273,9 +273,11 @@ async function stagingDemo() {
     privateKey: fs.readFileSync(env('KCP_KEY_FILE'), 'utf8'),
     password: env('KCP_KEY_PASSWORD'),
     environment: 'staging',
+    // Another server speaking KCP's API (a proxy, or the emulator: how this flow is tested).
+    ...(env('KCP_BASE_URL') ? { baseUrl: env('KCP_BASE_URL') } : {}),
     fetch: loggingFetch(globalThis.fetch),
   });
-  console.log(bold(`kcp-wasm demo against KCP staging (${client.baseUrl}) as ${siteCd}`));
+  console.log(bold(`kcp-wasm demo against ${env('KCP_BASE_URL') ? '' : 'KCP staging '}${client.baseUrl} as ${siteCd}`));
   if (!cancelTno && !refundTno) console.log('nothing to do: set KCP_CANCEL_TNO and/or KCP_REFUND_TNO to test transactions of yours');
 
   if (cancelTno) {

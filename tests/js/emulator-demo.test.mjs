@@ -38,3 +38,34 @@ test('scripts/demo.mjs prints every step with its expected outcome and exits 0',
   assert.match(stdout, /emulator stopped/);
   assert.match(stdout, /demo: 8\/8 steps as expected/);
 });
+
+test('scripts/demo.mjs --staging runs its flow against any KCP-speaking server (here the emulator)', async () => {
+  const { createKcpEmulator } = await import('kcp-wasm/testing');
+  const fs = await import('node:fs');
+  const certFile = path.join(root, 'tests/fixtures/kcp/splCert.pem');
+  const emulator = createKcpEmulator({
+    merchants: [{ siteCd: 'T0000', certificate: fs.readFileSync(certFile, 'utf8') }],
+    transactions: [{ tno: '20261127000101', amount: 10000 }, { tno: '20261127000102', amount: 8000 }],
+  });
+  const { url } = await emulator.listen({ port: 0 });
+  try {
+    const { code, stdout, stderr } = await new Promise((resolve) => {
+      execFile(process.execPath, ['scripts/demo.mjs', '--staging'], {
+        cwd: root,
+        timeout: 60_000,
+        env: {
+          ...process.env, NO_COLOR: '1', KCP_BASE_URL: url, KCP_SITE_CD: 'T0000', KCP_CERT_FILE: certFile,
+          KCP_KEY_FILE: path.join(root, 'tests/fixtures/kcp/splPrikeyPKCS8.pem'), KCP_KEY_PASSWORD: 'changeit',
+          KCP_CANCEL_TNO: '20261127000101', KCP_REFUND_TNO: '20261127000102', KCP_REFUND_AMOUNT: '1500',
+        },
+      }, (error, stdout, stderr) => resolve({ code: error ? (error.code ?? 1) : 0, stdout, stderr }));
+    });
+    assert.equal(code, 0, `${stdout}\n${stderr}`);
+    assert.match(stdout, /demo: 6\/6 steps as expected/);
+    assert.match(stdout, /Partial refund 2: 1500 of 6500/);
+    assert.equal(emulator.ledger('20261127000101').state, 'cancelled');
+    assert.equal(emulator.ledger('20261127000102').remaining, 5000);
+  } finally {
+    await emulator.close();
+  }
+});
