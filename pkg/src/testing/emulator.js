@@ -426,7 +426,12 @@ export function createEmulator(options = {}) {
     if (closed) throw new Error('kcp-emulator: the emulator is closed');
     // A computed specifier, so that bundlers for Workers and browsers (esbuild, wrangler, webpack,
     // Vite) leave it alone: listen() is the only part of the emulator that needs Node.
-    const http = await import(/* webpackIgnore: true */ /* @vite-ignore */ NODE_HTTP);
+    let http;
+    try {
+      http = await import(/* webpackIgnore: true */ /* @vite-ignore */ NODE_HTTP);
+    } catch (cause) {
+      throw new Error('kcp-emulator: listen() needs node:http (Node, Deno or Bun); elsewhere pass emulator.fetch to the client', { cause });
+    }
     server = http.createServer((req, res) => {
       serveNode(req, res).catch((err) => {
         if (!res.headersSent) {

@@ -11,7 +11,7 @@ import { createEmulator, REFUSALS, CANCEL_PATH, INQUIRY_PATH } from './emulator.
  * @param {import('./index.d.ts').KcpEmulatorOptions} options
  */
 export function createKcpEmulator(options = {}) {
-  return createEmulator({ verifier: { verifySignature, serializeCertificate }, ...options });
+  return createEmulator({ ...options, verifier: options.verifier ?? { verifySignature, serializeCertificate } });
 }
 
 /** The emulator's refusal codes (`res_cd`), with their Korean and English messages. */
