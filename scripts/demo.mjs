@@ -317,6 +317,7 @@ try {
   else await emulatorDemo();
 } catch (e) {
   console.error(red(`\ndemo failed: ${e?.code ? `${e.code}: ` : ''}${e?.message ?? e}`));
+  if (/dist[\\/]/.test(String(e?.message))) console.error('the package is not built: run `make demo`, which builds it first');
   process.exitCode = 1;
 }
 const passed = results.filter((r) => r.pass).length;
