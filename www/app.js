@@ -29,7 +29,7 @@ const el = {
   certText: $('cert-text'),
   certFile: $('cert-file'),
   certStatus: $('cert-status'),
-  certDetails: $('cert-details'),
+  certSummary: $('cert-summary'),
   certExpiry: $('cert-expiry'),
   pairStatus: $('pair-status'),
   siteCd: $('site-cd'),
@@ -156,7 +156,7 @@ function dropClient() {
 function refreshCertificate() {
   const text = el.certText.value;
   certPem = null;
-  el.certDetails.hidden = true;
+  el.certSummary.hidden = true;
   el.certExpiry.hidden = true;
   if (text.trim() === '') {
     setStatus(el.certStatus, 'idle', 'No certificate yet.');
@@ -171,7 +171,7 @@ function refreshCertificate() {
     $('cert-issuer').textContent = info.issuer;
     $('cert-validity').textContent = `${formatUtc(info.notBefore)} → ${formatUtc(info.notAfter)}`;
     $('cert-serial').textContent = `${info.serialNumber} · RSA-${info.publicKeyBits}`;
-    el.certDetails.hidden = false;
+    el.certSummary.hidden = false;
     const now = new Date();
     const notAfter = new Date(info.notAfter);
     const notBefore = new Date(info.notBefore);

@@ -242,6 +242,8 @@ test('screenshots (wide and narrow) land in test-results/', async () => {
   await page.waitForFunction(() => !document.getElementById('try-button').disabled);
   await page.click('#try-button');
   await page.waitForFunction(() => document.getElementById('try-res-cd').textContent === '0000');
+  await page.click('#verify-fill');
+  await page.waitForFunction(() => document.getElementById('verify-status').dataset.state === 'ok');
   await page.screenshot({ path: join(RESULTS, 'playground.png'), fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
