@@ -15,3 +15,6 @@ node --test tests/js/
 
 echo "== npm package: workerd, Deno, Bun =="
 node --test tests/runtimes/
+
+echo "== www/ playground: headless Chromium (Debian's, via playwright-core) =="
+bash scripts/install-browser.sh && node --test tests/browser/
