@@ -17,4 +17,5 @@ echo "== npm package: workerd, Deno, Bun =="
 node --test tests/runtimes/
 
 echo "== www/ playground: headless Chromium (Debian's, via playwright-core) =="
-bash scripts/install-browser.sh && node --test tests/browser/
+bash scripts/install-browser.sh
+node --test tests/browser/
