@@ -6,11 +6,13 @@ use std::fs;
 use std::path::PathBuf;
 
 use base64::Engine as _;
-use kcp_wasm::{Certificate, KeyFormat, MerchantKey};
+use kcp_wasm::{Certificate, KeyFormat, MerchantKey, cancel_plaintext, inquiry_plaintext};
 use serde_json::Value;
 
 fn kcp(name: &str) -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kcp").join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/kcp")
+        .join(name);
     fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -31,7 +33,10 @@ fn openssl_signatures() -> Vec<(String, String)> {
         .unwrap()
         .iter()
         .map(|s| {
-            (s["plaintext"].as_str().unwrap().to_string(), s["signature"].as_str().unwrap().to_string())
+            (
+                s["plaintext"].as_str().unwrap().to_string(),
+                s["signature"].as_str().unwrap().to_string(),
+            )
         })
         .collect()
 }
@@ -48,8 +53,14 @@ fn the_test_key_decrypts_with_changeit() {
 fn the_test_key_refuses_other_passwords() {
     let pem = kcp("splPrikeyPKCS8.pem");
     for wrong in ["changeme", "Changeit", "changeit ", "", "changei"] {
-        let err = MerchantKey::from_pem(&pem, wrong).err().unwrap_or_else(|| panic!("{wrong:?} accepted"));
-        assert_eq!(err.code(), "KEY_PASSWORD_INCORRECT", "password {wrong:?}: {err}");
+        let err = MerchantKey::from_pem(&pem, wrong)
+            .err()
+            .unwrap_or_else(|| panic!("{wrong:?} accepted"));
+        assert_eq!(
+            err.code(),
+            "KEY_PASSWORD_INCORRECT",
+            "password {wrong:?}: {err}"
+        );
     }
 }
 
@@ -58,11 +69,24 @@ fn the_test_key_signs_like_openssl() {
     let key = key();
     let sigs = openssl_signatures();
     assert!(sigs.len() >= 4);
-    assert!(sigs.iter().any(|(pt, _)| !pt.is_ascii()), "a Korean plaintext is among them");
+    assert!(
+        sigs.iter().any(|(pt, _)| !pt.is_ascii()),
+        "a Korean plaintext is among them"
+    );
     for (plaintext, expected) in &sigs {
-        assert_eq!(&key.sign(plaintext), expected, "sign({plaintext:?})");
-        let raw = base64::engine::general_purpose::STANDARD.decode(expected).unwrap();
-        assert_eq!(key.sign_bytes(plaintext.as_bytes()), raw, "sign_bytes({plaintext:?})");
+        assert_eq!(
+            &key.sign(plaintext).expect("sign"),
+            expected,
+            "sign({plaintext:?})"
+        );
+        let raw = base64::engine::general_purpose::STANDARD
+            .decode(expected)
+            .unwrap();
+        assert_eq!(
+            key.sign_bytes(plaintext.as_bytes()).expect("sign_bytes"),
+            raw,
+            "sign_bytes({plaintext:?})"
+        );
         // kcp_sign_data is one line of standard, padded base64 of 256 bytes.
         assert_eq!(expected.len(), 344);
         assert!(expected.ends_with('='));
@@ -76,10 +100,20 @@ fn the_test_key_pairs_with_its_certificate() {
     assert!(cert.matches(&key));
     for (plaintext, signature) in openssl_signatures() {
         assert!(cert.verify(&plaintext, &signature), "verify({plaintext:?})");
-        assert!(cert.public_key().verify(plaintext.as_bytes(), &key.sign_bytes(plaintext.as_bytes())));
-        assert!(!cert.verify(&format!("{plaintext}x"), &signature), "verify of another plaintext");
+        assert!(cert.public_key().verify(
+            plaintext.as_bytes(),
+            &key.sign_bytes(plaintext.as_bytes()).unwrap()
+        ));
+        assert!(
+            !cert.verify(&format!("{plaintext}x"), &signature),
+            "verify of another plaintext"
+        );
     }
-    assert!(!cert.public_key().verify(b"T0000^21234567890123^STSC", &[0u8; 256]));
+    assert!(
+        !cert
+            .public_key()
+            .verify(b"T0000^21234567890123^STSC", &[0u8; 256])
+    );
 }
 
 #[test]
@@ -95,7 +129,11 @@ fn kcp_cert_info_is_the_certificate_without_line_breaks() {
 fn the_certificate_is_read_in_every_shape_merchants_store_it() {
     let pem = kcp("splCert.pem");
     let expected = kcp("cert-info.txt");
-    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect::<Vec<_>>().join("\n");
+    let body: String = pem
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .collect::<Vec<_>>()
+        .join("\n");
     let shapes = [
         ("one line (kcp_cert_info itself)", expected.clone()),
         ("bare base64 body, one line", body.replace('\n', "")),
@@ -115,7 +153,13 @@ fn the_certificate_details() {
     let cert = cert();
     // As OpenSSL reads them (manifest.json "certs"): the validity ended 2026-06-28.
     assert_eq!(cert.not_after(), "2026-06-28T00:34:37Z");
-    assert_eq!(cert.serial_number().to_ascii_lowercase().replace(':', "").trim_start_matches('0'), "72e2560d1bba2");
+    assert_eq!(
+        cert.serial_number()
+            .to_ascii_lowercase()
+            .replace(':', "")
+            .trim_start_matches('0'),
+        "72e2560d1bba2"
+    );
     let subject = cert.subject();
     for part in ["2021062910000024", "DEVPGWEB", "LocalWeb", "Seoul", "KR"] {
         assert!(subject.contains(part), "subject {subject:?} lacks {part}");
@@ -124,10 +168,29 @@ fn the_certificate_details() {
 
 #[test]
 fn the_private_key_in_the_certificate_slot_is_named_as_such() {
-    let err = Certificate::from_pem(&kcp("splPrikeyPKCS8.pem")).err().expect("key accepted as a certificate");
+    let err = Certificate::from_pem(&kcp("splPrikeyPKCS8.pem"))
+        .expect_err("key accepted as a certificate");
     assert_eq!(err.code(), "CERT_IS_PRIVATE_KEY", "{err}");
     // The same when the key arrives on one line, as a misplaced environment variable would.
     let one_line: String = kcp("splPrikeyPKCS8.pem").lines().collect();
-    let err = Certificate::from_pem(&one_line).err().expect("one-line key accepted as a certificate");
+    let err = Certificate::from_pem(&one_line).expect_err("one-line key accepted as a certificate");
     assert_eq!(err.code(), "CERT_IS_PRIVATE_KEY", "{err}");
+}
+
+#[test]
+fn the_plaintext_builders_give_what_openssl_signed() {
+    let key = key();
+    let sigs = openssl_signatures();
+    let built = [
+        cancel_plaintext("T0000", "21234567890123", "STSC").unwrap(),
+        cancel_plaintext("T0000", "21234567890123", "STPC").unwrap(),
+        inquiry_plaintext("T0000", "21234567890123", "PACA").unwrap(),
+    ];
+    for plaintext in built {
+        let (_, expected) = sigs
+            .iter()
+            .find(|(pt, _)| *pt == plaintext)
+            .unwrap_or_else(|| panic!("{plaintext:?} is not among OpenSSL's plaintexts"));
+        assert_eq!(&key.sign(&plaintext).unwrap(), expected, "{plaintext}");
+    }
 }

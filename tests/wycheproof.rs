@@ -9,13 +9,17 @@ use kcp_wasm::{MerchantKey, PublicKey};
 use serde_json::Value;
 
 fn vectors(name: &str) -> Value {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/wycheproof").join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/wycheproof")
+        .join(name);
     let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).expect("Wycheproof file is JSON")
 }
 
 fn s<'a>(v: &'a Value, field: &str) -> &'a str {
-    v[field].as_str().unwrap_or_else(|| panic!("`{field}` missing"))
+    v[field]
+        .as_str()
+        .unwrap_or_else(|| panic!("`{field}` missing"))
 }
 
 fn unhex(v: &Value, field: &str) -> Vec<u8> {
@@ -44,6 +48,8 @@ fn signature_generation_matches_wycheproof() {
                 c.skipped_groups += 1;
                 continue;
             }
+            // (The e = 3 groups use unbalanced primes, 1364 + 684 bits for the 2048-bit key;
+            // `rsa` refuses those, so they are counted as notes, not failures: `acceptable`.)
             let e = s(&group["privateKey"], "publicExponent").to_string();
             let key = match MerchantKey::from_der(&unhex(group, "privateKeyPkcs8"), "") {
                 Ok(key) => key,
@@ -70,11 +76,29 @@ fn signature_generation_matches_wycheproof() {
             };
             let key_bits = group["keySize"].as_u64().unwrap() as usize;
             if key.modulus_bits() != key_bits {
-                failures.push(format!("{name}: modulus_bits {} != {key_bits}", key.modulus_bits()));
+                failures.push(format!(
+                    "{name}: modulus_bits {} != {key_bits}",
+                    key.modulus_bits()
+                ));
             }
             for t in group["tests"].as_array().unwrap() {
                 let id = &t["tcId"];
-                let got = key.sign_bytes(&unhex(t, "msg"));
+                let got = match key.sign_bytes(&unhex(t, "msg")) {
+                    Ok(sig) => sig,
+                    Err(err) => {
+                        let msg = format!(
+                            "{name} tcId {id}: sign_bytes failed: {} ({err})",
+                            err.code()
+                        );
+                        if s(t, "result") == "valid" {
+                            failures.push(msg);
+                        } else {
+                            c.acceptable += 1;
+                            notes.push(msg);
+                        }
+                        continue;
+                    }
+                };
                 let same = got == unhex(t, "sig");
                 match s(t, "result") {
                     "valid" => {
@@ -83,7 +107,8 @@ fn signature_generation_matches_wycheproof() {
                             failures.push(format!("{name} tcId {id}: signature differs"));
                         }
                         if !key.public_key().verify(&unhex(t, "msg"), &got) {
-                            failures.push(format!("{name} tcId {id}: own signature does not verify"));
+                            failures
+                                .push(format!("{name} tcId {id}: own signature does not verify"));
                         }
                     }
                     other => {
@@ -91,7 +116,9 @@ fn signature_generation_matches_wycheproof() {
                         if same {
                             c.acceptable_as_valid += 1;
                         } else {
-                            notes.push(format!("{name} tcId {id} ({other}, e = 0x{e}): signature differs"));
+                            notes.push(format!(
+                                "{name} tcId {id} ({other}, e = 0x{e}): signature differs"
+                            ));
                         }
                     }
                 }
@@ -109,7 +136,12 @@ fn signature_generation_matches_wycheproof() {
     for f in &failures {
         println!("  FAIL {f}");
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -125,18 +157,26 @@ fn signature_verification_matches_wycheproof() {
             let key = match PublicKey::from_der(&unhex(group, "publicKeyDer")) {
                 Ok(key) => Some(key),
                 Err(err) => {
-                    failures.push(format!("{name}: public key refused: {} ({err})", err.code()));
+                    failures.push(format!(
+                        "{name}: public key refused: {} ({err})",
+                        err.code()
+                    ));
                     None
                 }
             };
             for t in group["tests"].as_array().unwrap() {
                 let id = &t["tcId"];
-                let ok = key.as_ref().is_some_and(|k| k.verify(&unhex(t, "msg"), &unhex(t, "sig")));
+                let ok = key
+                    .as_ref()
+                    .is_some_and(|k| k.verify(&unhex(t, "msg"), &unhex(t, "sig")));
                 match s(t, "result") {
                     "valid" => {
                         c.valid += 1;
                         if !ok {
-                            failures.push(format!("{name} tcId {id} (valid): rejected ({})", s(t, "comment")));
+                            failures.push(format!(
+                                "{name} tcId {id} (valid): rejected ({})",
+                                s(t, "comment")
+                            ));
                         }
                     }
                     "invalid" => {
@@ -168,5 +208,10 @@ fn signature_verification_matches_wycheproof() {
     for f in &failures {
         println!("  FAIL {f}");
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
