@@ -420,7 +420,11 @@ function refreshRequest() {
     input = null;
   }
 
-  let why = needsSigning;
+  const missing = [];
+  if (plaintext === null) missing.push('a valid request');
+  if (!signer) missing.push('the decrypted key');
+  if (!certPem) missing.push('the certificate');
+  let why = missing.length > 0 ? `Needs ${missing.join(', ').replace(/, ([^,]*)$/, ' and $1')}.` : needsSigning;
   if (plaintext !== null && signer && certPem && pairOk === true) {
     try {
       const c = ensureClient(siteCd);
@@ -436,8 +440,6 @@ function refreshRequest() {
         why = m.text;
       }
     }
-  } else if (plaintext === null) {
-    why = 'Needs a valid request.';
   } else if (signer && certPem && pairOk === false) {
     why = 'The key and the certificate are not a pair: nothing to sign with.';
   }
