@@ -20,6 +20,9 @@ import {
 export async function use(cert: string, key: string | Uint8Array, password: string): Promise<string> {
   await init();
   const client = new KcpClient({ siteCd: 'T0000', certificate: cert, privateKey: key, password, environment: 'staging', timeoutMs: 5000 });
+  new KcpClient({ siteCd: 'T0000', certificate: cert, privateKey: key, password, fetch: globalThis.fetch });
+  new KcpClient({ siteCd: 'T0000', certificate: cert, privateKey: key, password, baseUrl: 'http://127.0.0.1:8787',
+    fetch: async (u, i) => new Response(JSON.stringify({ u, b: i.body })) });
   const p: PreparedRequest = client.prepareRefund({ tno: '1', amount: 1, remaining: '2', tax: { taxable: 1, vat: 0, taxFree: 0 } });
   const url: string = p.url;
   const m: 'POST' = p.method;
