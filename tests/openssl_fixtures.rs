@@ -389,3 +389,31 @@ fn the_same_key_in_every_format_gives_the_same_signature() {
         }
     }
 }
+
+#[test]
+fn a_private_key_in_the_certificate_slot_is_named_as_such() {
+    let mut failures = Vec::new();
+    let files = [
+        "rsa2048/pkcs1.pem",
+        "rsa2048/pkcs8.pem",
+        "rsa2048/kcp-pkcs12.pem",
+        "rsa2048/pbes2-hmacSHA256-aes-256-cbc.pem",
+        "rsa2048/variant-oneline.pem",
+        "rsa2048/variant-crlf.pem",
+        "rsa2048/variant-escaped.pem",
+        "rsa2048/legacy-encrypted.pem",
+        "hostile/ec-key.pem",
+    ];
+    for file in files {
+        let pem = fs::read_to_string(fixtures().join(file)).expect(file);
+        match Certificate::from_pem(&pem) {
+            Ok(_) => failures.push(format!("{file}: accepted as a certificate")),
+            Err(e) if e.code() != "CERT_IS_PRIVATE_KEY" => failures.push(format!(
+                "{file}: {} ({e}), expected CERT_IS_PRIVATE_KEY",
+                e.code()
+            )),
+            Err(_) => {}
+        }
+    }
+    report("keys given as certificates", &failures, files.len());
+}
