@@ -71,6 +71,10 @@ const el = {
 // ---- small helpers -------------------------------------------------------------------
 
 function setStatus(node, state, text, detail) {
+  // Unchanged: leave the live region alone, so screen readers do not repeat it on every keystroke.
+  const signature = `${state}\u0000${text}\u0000${detail ?? ''}`;
+  if (node.dataset.shown === signature && !node.hidden) return;
+  node.dataset.shown = signature;
   node.dataset.state = state;
   node.replaceChildren();
   const main = document.createElement('span');
@@ -537,7 +541,6 @@ async function tryIt() {
     setStatus(el.trySummary, 'error', m.text, m.detail);
   }
   el.tryLedger.textContent = describeLedger(kcp.ledger(input.tno));
-  el.tryResult.focus?.();
 }
 
 function summarize(op, r) {
@@ -607,12 +610,18 @@ async function readFileInto(file, textarea) {
     return;
   }
   const bytes = new Uint8Array(await file.arrayBuffer());
-  if (bytes.length > 0 && bytes[0] === 0x30 && !new TextDecoder().decode(bytes.slice(0, 64)).includes('-----')) {
-    const status = textarea === el.keyText ? el.keyStatus : el.certStatus;
-    setStatus(status, 'error', `“${file.name}” is a binary (DER) file. KCP issues PEM files; convert it with openssl (e.g. openssl x509 -inform der -in file.der).`);
-    return;
+  if (bytes.length > 0 && bytes[0] === 0x30 && !new TextDecoder().decode(bytes.subarray(0, 64)).includes('-----BEGIN')) {
+    // A binary DER file: kcp-wasm reads its base64; a certificate gets its PEM armour back.
+    let binary = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+    const b64 = btoa(binary);
+    textarea.value =
+      textarea === el.certText
+        ? `-----BEGIN CERTIFICATE-----\n${b64.match(/.{1,64}/g).join('\n')}\n-----END CERTIFICATE-----\n`
+        : b64;
+  } else {
+    textarea.value = new TextDecoder().decode(bytes);
   }
-  textarea.value = new TextDecoder().decode(bytes);
   refreshAll();
 }
 
@@ -694,13 +703,24 @@ function wire() {
   for (const node of [el.modType, el.payType, ...document.querySelectorAll('input[name="operation"]')]) {
     node.addEventListener('change', refreshAll);
   }
-  el.keyFile.addEventListener('change', () => {
-    if (el.keyFile.files[0]) readFileInto(el.keyFile.files[0], el.keyText);
-  });
-  el.certFile.addEventListener('change', () => {
-    if (el.certFile.files[0]) readFileInto(el.certFile.files[0], el.certText);
-  });
+  // The input is emptied once read, so that choosing the same file again (after editing the
+  // text) reads it again.
+  for (const [input, textarea] of [[el.keyFile, el.keyText], [el.certFile, el.certText]]) {
+    input.addEventListener('change', () => {
+      const file = input.files[0];
+      if (!file) return;
+      readFileInto(file, textarea).finally(() => {
+        input.value = '';
+      });
+    });
+  }
   for (const zone of document.querySelectorAll('.dropzone')) wireDropzone(zone);
+  // A file dropped beside a drop zone must not make the browser navigate away from the page.
+  for (const type of ['dragover', 'drop']) {
+    window.addEventListener(type, (e) => {
+      if ([...(e.dataTransfer?.types ?? [])].includes('Files') && !e.target.closest?.('.dropzone')) e.preventDefault();
+    });
+  }
   for (const button of document.querySelectorAll('[data-clear]')) {
     button.addEventListener('click', () => {
       const target = $(button.dataset.clear);

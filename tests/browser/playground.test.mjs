@@ -253,6 +253,49 @@ test('screenshots (wide and narrow) land in test-results/', async () => {
   assert.ok(existsSync(join(RESULTS, 'playground.png')));
 });
 
+/** Drops a file on a drop zone the way a browser does (a DataTransfer with a File in it). */
+async function dropFile(target, path, name) {
+  const bytes = [...readFileSync(path)];
+  await page.evaluate(
+    ({ target, bytes, name }) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(bytes)], name));
+      const zone = document.querySelector(`.dropzone[data-target="${target}"]`);
+      zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    },
+    { target, bytes, name },
+  );
+}
+
+test('a dropped DER key and a pasted certificate sign like OpenSSL did for the fixtures', async () => {
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'tests/fixtures/manifest.json'), 'utf8'));
+  const entry = manifest.keys.find((k) => k.file === 'rsa2048/kcp-pkcs12.der');
+  const expected = entry.signatures.find((sig) => sig.plaintext.endsWith('^STSC'));
+  const [siteCd, tno] = expected.plaintext.split('^');
+  await dropFile('key-text', join(ROOT, 'tests/fixtures', entry.file), 'kcp-pkcs12.der');
+  await page.fill('#cert-text', readFileSync(join(ROOT, 'tests/fixtures', entry.cert), 'utf8'));
+  await page.fill('#password', entry.password);
+  await page.fill('#site-cd', siteCd);
+  await page.fill('#tno', tno);
+  await page.check('input[name="operation"][value="cancel"]');
+  await page.waitForFunction(() => document.getElementById('pair-status').dataset.state === 'ok');
+  await page.waitForFunction((p) => document.getElementById('out-plaintext').textContent === p, expected.plaintext);
+  await page.waitForFunction(() => document.getElementById('out-sign-data').dataset.empty === 'false');
+  assert.equal(await text('#out-sign-data'), expected.signature);
+});
+
+test('a key that is not the certificate\'s pair is called out (and an unencrypted key is warned about)', async () => {
+  await page.setInputFiles('#key-file', join(ROOT, 'tests/fixtures/rsa2048/pkcs8.pem'));
+  await page.setInputFiles('#cert-file', CERT);
+  await page.waitForFunction(() => document.getElementById('pair-status').dataset.state === 'error');
+  assert.match(await text('#pair-status'), /does not match this certificate/);
+  assert.equal(await state('#key-status'), 'warn');
+  assert.match(await text('#key-status'), /not encrypted/);
+  assert.equal(await page.locator('#out-sign-data').getAttribute('data-empty'), 'true');
+  assert.equal(await page.locator('#try-button').isDisabled(), true);
+});
+
 test('keyboard: every control is reachable with Tab, in reading order', async () => {
   await page.goto(server.url);
   await page.waitForFunction(() => document.documentElement.dataset.ready === 'true');
