@@ -39,6 +39,9 @@ const FIELD_SENTENCES = {
   extra: 'Each extra line must be name=value, with a KCP field name that the request does not already set.',
 };
 
+/** Fields whose library message names the specifics of this input (worth showing under the sentence). */
+const DETAILED_FIELDS = new Set(['mod_mny', 'rem_mny', 'mod_desc', 'extra', 'mod_type']);
+
 const KEY_FILE = 'KCP_AUTH_<site_cd>_PRIKEY.pem';
 const CERT_FILE = 'KCP_AUTH_<site_cd>_CERT.pem';
 
@@ -85,8 +88,15 @@ export function explain(error, context = {}) {
         detail: error.message ? detail : undefined,
       };
     case 'FIELD_INVALID':
-    case 'CONFIG_INVALID':
-      return { text: FIELD_SENTENCES[error.field] ?? `The field ${error.field ?? ''} is invalid.`.replace('  ', ' '), detail };
+    case 'CONFIG_INVALID': {
+      const sentence = FIELD_SENTENCES[error.field];
+      if (!sentence) return { text: `The field ${error.field ?? ''} is invalid.`.replace('  ', ' '), detail };
+      // The library's own words only where they add the specifics (amounts, byte counts, names).
+      const specific = DETAILED_FIELDS.has(error.field) && error.message
+        ? error.message.replace(/^invalid (field|configuration) `[^`]*`: /, '')
+        : undefined;
+      return { text: sentence, detail: specific ? `Here: ${specific}` : undefined };
+    }
     case 'KCP_REJECTED':
       return { text: `${context.emulator ? 'The emulator' : 'KCP'} refused the request with res_cd ${error.resCd}${hint(error.resCd)}`, detail: [error.resMsg, error.resEnMsg].filter(Boolean).join(' · ') || undefined };
     case 'RESPONSE_INCONSISTENT':
