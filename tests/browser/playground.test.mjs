@@ -296,6 +296,15 @@ test('a key that is not the certificate\'s pair is called out (and an unencrypte
   assert.equal(await page.locator('#try-button').isDisabled(), true);
 });
 
+test("'Use KCP's public test pair' fills key, password, certificate and site_cd from the local server", async () => {
+  await page.fill('#password', '');
+  await page.click('#load-test-pair');
+  await page.waitForFunction(() => document.getElementById('pair-status').dataset.state === 'ok');
+  assert.equal(await page.inputValue('#site-cd'), SITE_CD);
+  assert.equal(await page.inputValue('#password'), PASSWORD);
+  assert.equal(await page.inputValue('#cert-text'), readFileSync(CERT, 'utf8'));
+});
+
 test('keyboard: every control is reachable with Tab, in reading order', async () => {
   await page.goto(server.url);
   await page.waitForFunction(() => document.documentElement.dataset.ready === 'true');
