@@ -90,13 +90,17 @@ function setStatus(node, state, text, detail) {
   node.hidden = false;
 }
 
-function setOutput(node, value, emptyText) {
+/** Shows an output; `shown` (optional) is a readable rendering, while Copy keeps `value` exact. */
+function setOutput(node, value, emptyText, shown) {
   if (value === null || value === undefined) {
     node.textContent = emptyText;
     node.dataset.empty = 'true';
+    delete node.dataset.raw;
   } else {
-    node.textContent = value;
+    node.textContent = shown ?? value;
     node.dataset.empty = 'false';
+    if (shown !== undefined && shown !== value) node.dataset.raw = value;
+    else delete node.dataset.raw;
   }
   const copy = document.querySelector(`[data-copy="${node.id}"]`);
   if (copy) copy.disabled = node.dataset.empty === 'true';
@@ -142,6 +146,8 @@ let prepared = null;
 let preparedInput = null;
 let emulator = null;
 let emulatorFor = null;
+/** Whether the JSON body is shown indented. */
+let prettyBody = false;
 
 function dropSigner() {
   if (signer) signer.free();
@@ -450,7 +456,7 @@ function refreshRequest() {
 
   if (prepared) {
     setOutput(el.outSignData, JSON.parse(prepared.body).kcp_sign_data);
-    setOutput(el.outBody, prepared.body);
+    setOutput(el.outBody, prepared.body, '', prettyBody ? JSON.stringify(JSON.parse(prepared.body), null, 2) : undefined);
     setOutput(el.outCurl, curlFor(prepared));
     el.endpoint.textContent = `POST ${new URL(prepared.url).pathname}`;
   } else {
@@ -648,7 +654,7 @@ function wireDropzone(zone) {
 async function copy(button) {
   const source = $(button.dataset.copy);
   if (!source || source.dataset.empty === 'true') return;
-  const text = source.textContent;
+  const text = source.dataset.raw ?? source.textContent;
   let ok = false;
   try {
     await navigator.clipboard.writeText(text);
@@ -741,6 +747,13 @@ function wire() {
     button.addEventListener('click', () => copy(button));
   }
   $('load-test-pair').addEventListener('click', loadTestPair);
+  $('body-pretty').addEventListener('click', () => {
+    prettyBody = !prettyBody;
+    $('body-pretty').setAttribute('aria-pressed', String(prettyBody));
+    $('body-pretty-hint').hidden = !prettyBody;
+    el.outBody.classList.toggle('clamp', !prettyBody);
+    refreshRequest();
+  });
   el.tryButton.addEventListener('click', () => {
     tryIt().catch((error) => {
       const m = explain(error, { emulator: true });

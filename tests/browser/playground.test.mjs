@@ -163,6 +163,15 @@ test('copy buttons put the exact value on the clipboard', async () => {
   await page.click('[data-copy="out-sign-data"]');
   const copied = await page.evaluate(() => navigator.clipboard.readText());
   assert.equal(copied, await text('#out-sign-data'));
+
+  // The indented view of the body is for reading; Copy still gives the exact wire text.
+  const exact = await text('#out-body');
+  await page.click('#body-pretty');
+  await page.waitForFunction(() => document.getElementById('out-body').textContent.startsWith('{\n  "site_cd"'));
+  await page.click('[data-copy="out-body"]');
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), exact);
+  await page.click('#body-pretty');
+  await page.waitForFunction((b) => document.getElementById('out-body').textContent === b, exact);
 });
 
 test('partial refund and inquiry: signatures equal OpenSSL', async () => {
