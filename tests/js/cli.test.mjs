@@ -157,3 +157,21 @@ describe('sending over HTTP', () => {
     assert.equal(seen.length, before + 1);
   });
 });
+
+const hasScript = fs.existsSync('/usr/bin/script');
+test('on a terminal, the password is prompted for and not echoed', { skip: !hasScript && 'util-linux `script` (a pseudo-terminal) is not installed' }, async () => {
+  const plaintext = 'T0000^1^STSC';
+  const env = { ...process.env };
+  delete env.KCP_KEY_PASSWORD;
+  const child = spawn('/usr/bin/script', ['-qec', `${CLI} sign --key ${KCP.keyPath} '${plaintext}'`, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => {
+    output += d;
+    if (output.includes('password: ') && !child.stdin.writableEnded) child.stdin.end(`${KCP.password}\r`);
+  });
+  const code = await new Promise((resolve) => child.on('close', resolve));
+  assert.equal(code, 0, output);
+  assert.match(output, /Private key password: /);
+  assert.doesNotMatch(output, new RegExp(KCP.password));
+  assert.ok(output.includes(opensslSign(KCP.keyPath, KCP.password, plaintext)), output);
+});
