@@ -139,3 +139,17 @@ test('free() and Symbol.dispose wipe the signer; later use is FREED', () => {
 test('KcpSigner cannot be constructed directly', () => {
   assert.throws(() => new KcpSigner({}), TypeError);
 });
+
+test('no secure random source: RANDOM_UNAVAILABLE, and the module stays usable', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const script = `
+    Object.defineProperty(globalThis, 'crypto', { value: undefined, configurable: true });
+    const k = await import('kcp-wasm');
+    const fs = await import('node:fs');
+    const signer = k.KcpSigner.fromPem(fs.readFileSync(${JSON.stringify(KCP.keyPath)}, 'utf8'), ${JSON.stringify(KCP.password)});
+    let code;
+    try { signer.sign('T0000^1^STSC'); } catch (e) { code = (e instanceof k.KcpError) + ':' + e.code; }
+    console.log(code, k.serializeCertificate(fs.readFileSync(${JSON.stringify(KCP.certPath)}, 'utf8')).slice(0, 27));`;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }).trim();
+  assert.equal(out, 'true:RANDOM_UNAVAILABLE -----BEGIN CERTIFICATE-----');
+});
