@@ -14,7 +14,7 @@ import {
   init,
   ERROR_CODES,
 } from 'kcp-wasm';
-import { KCP, manifest, fixture, opensslSign } from './helpers.mjs';
+import { KCP, root, manifest, fixture, opensslSign } from './helpers.mjs';
 
 const m = manifest();
 
@@ -150,6 +150,6 @@ test('no secure random source: RANDOM_UNAVAILABLE, and the module stays usable',
     let code;
     try { signer.sign('T0000^1^STSC'); } catch (e) { code = (e instanceof k.KcpError) + ':' + e.code; }
     console.log(code, k.serializeCertificate(fs.readFileSync(${JSON.stringify(KCP.certPath)}, 'utf8')).slice(0, 27));`;
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }).trim();
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', cwd: root }).trim();
   assert.equal(out, 'true:RANDOM_UNAVAILABLE -----BEGIN CERTIFICATE-----');
 });
