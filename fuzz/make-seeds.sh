@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Regenerates the committed seed corpus, fuzz/corpus/<target>/seed-*, from tests/fixtures/
+# (small files only: the 1 MiB PEM and the 40 KB nesting file are left out; their refusal is
+# tested in tests/). Each target's input format is documented at the top of its source file.
+set -euo pipefail
+cd "$(dirname "$0")"
+rm -f corpus/*/seed-*
+mkdir -p corpus/key corpus/cert corpus/response corpus/request
+python3 - <<'PY'
+import json, os, subprocess
+fx = "../tests/fixtures"
+m = json.load(open(f"{fx}/manifest.json"))
+
+def write(target, name, data):
+    if isinstance(data, str):
+        data = data.encode()
+    with open(f"corpus/{target}/seed-{name}", "wb") as f:
+        f.write(data)
+
+def slug(path):
+    return path.replace("/", "_").replace(".", "_")
+
+# key: [len(password)] password key-bytes
+seen = set()
+for entry in m["keys"] + m["hostile"]:
+    path = f"{fx}/{entry['file']}"
+    if os.path.getsize(path) > 8192 or entry["file"] in seen:
+        continue
+    seen.add(entry["file"])
+    pw = entry["password"].encode()
+    write("key", slug(entry["file"]), bytes([len(pw)]) + pw + open(path, "rb").read())
+
+# cert: PEM, one-line, DER, and a private key in the certificate slot
+for name in ["kcp/splCert.pem", "rsa2048/cert.pem", "rsa3072/cert.pem", "rsa4096/cert.pem", "mismatch/cert.pem", "kcp/cert-info.txt", "rsa2048/pkcs8.pem", "hostile/deep-nesting-1000.der"]:
+    write("cert", slug(name), open(f"{fx}/{name}", "rb").read())
+for name in ["kcp/splCert.pem", "rsa2048/cert.pem"]:
+    der = subprocess.run(["openssl", "x509", "-in", f"{fx}/{name}", "-outform", "DER"], check=True, capture_output=True).stdout
+    write("cert", slug(name) + "_der", der)
+write("cert", "crlf", open(f"{fx}/kcp/splCert.pem").read().replace("\n", "\r\n"))
+write("cert", "escaped", open(f"{fx}/kcp/splCert.pem").read().replace("\n", "\\n"))
+
+# response: header `op|tno|mod_type|pay_type|amount|remaining_after`, LF, reply
+R = {
+    "refund-ok": "\x01|21234567890123|STPC||1000|9000\n" + json.dumps({"res_cd": "0000", "res_msg": "정상처리", "tno": "21234567890123", "canc_time": "20261127120000", "mod_mny": "1000", "rem_mny": "9000", "mod_pacn_seq_no": "1"}, ensure_ascii=False),
+    "refund-numbers": "\x01|21234567890123|STPC||1000|9000\n{\"res_cd\":\"0000\",\"tno\":21234567890123,\"mod_mny\":1000,\"rem_mny\":9000}",
+    "refund-wrong-balance": "\x01|21234567890123|STPC||1000|9000\n{\"res_cd\":\"0000\",\"tno\":\"21234567890123\",\"rem_mny\":\"8000\"}",
+    "cancel-ok": "\x00|21234567890123|STSC|||\n{\"res_cd\":\"0000\",\"res_msg\":\"OK\",\"tno\":\"21234567890123\",\"canc_time\":\"20261127120000\"}",
+    "cancel-other-tno": "\x00|21234567890123|STSC|||\n{\"res_cd\":\"0000\",\"tno\":\"21234567890124\"}",
+    "refused": "\x02|1|STMR||5|\n" + json.dumps({"res_cd": "8133", "res_msg": "취소 가능 금액 초과", "res_en_msg": "amount exceeded"}, ensure_ascii=False),
+    "inquiry": "\x03|21234567890123||PACA||\n\ufeff{\"res_cd\":\"0000\",\"res_msg\":\"\",\"tno\":\"21234567890123\",\"amount\":\"10000\",\"nested\":{\"a\":[1,2,{\"b\":null}]}}",
+    "html": "\x03|1||PACA||\n<html><body>502 Bad Gateway</body></html>",
+    "deep": "\x00|1|STSC|||\n" + "[" * 200 + "]" * 200,
+    "noheader": "{\"res_cd\":\"0000\",\"tno\":\"21234567890123\",\"rem_mny\":\"9000\",\"mod_mny\":\" 1000 \"}",
+}
+for name, text in R.items():
+    write("response", name, text)
+
+# request: kind ␞ tno ␞ type ␞ reason ␞ amount ␞ remaining ␞ tax ␞ account ␞ extra…
+S = "\x1e"
+Q = {
+    "cancel": ["c", "21234567890123", "", "고객 요청"],
+    "refund": ["r", "21234567890123", "", "부분 환불", "5000", "30000"],
+    "refund-tax": ["r", "21234567890123", "", "부분 환불", "11000", "30000", "10000,1000,0"],
+    "refund-max": ["r", "1", "", "x", "999999999999", "999999999999"],
+    "modify-sthd": ["m", "21234567890123", "STHD", "환불", "", "", "", "BK04,123-456-7890,홍길동,1,2"],
+    "modify-stpd": ["m", "21234567890123", "STPD", "환불", "100", "1000", "", "BK04,123-456,홍길동"],
+    "modify-ste1": ["m", "21234567890123", "STE1", "", "", "", "", "", "deli_numb=123456", "deli_corp=CJ"],
+    "modify-stmr": ["m", "21234567890123", "STMR", "", "100"],
+    "smuggle-tno": ["m", "1^STPC", "STSC"],
+    "smuggle-reason": ["c", "1", "", "a^b\nc"],
+    "inquiry": ["i", "21234567890123", "PAVC"],
+}
+for name, fields in Q.items():
+    write("request", name, S.join(fields))
+PY
+ls corpus/* | head -100 | wc -l
