@@ -94,6 +94,7 @@ fn every_valid_key_file_signs_exactly_like_openssl() {
     );
     let mut certs: HashMap<String, Certificate> = HashMap::new();
     let mismatch = load_cert(s(&m, "mismatch_cert"));
+    let mut raw_checked = std::collections::HashSet::new();
     let mut failures = Vec::new();
 
     for entry in keys {
@@ -112,6 +113,10 @@ fn every_valid_key_file_signs_exactly_like_openssl() {
                 key.format().as_str(),
                 s(entry, "format")
             ));
+        }
+        let shown = format!("{key:?}");
+        if shown.len() > 200 || (!password.is_empty() && shown.contains(password)) {
+            failures.push(format!("{file}: Debug shows too much: {shown}"));
         }
         let bits = entry["bits"].as_u64().unwrap() as usize;
         if key.modulus_bits() != bits {
@@ -145,7 +150,17 @@ fn every_valid_key_file_signs_exactly_like_openssl() {
                     e.code()
                 )),
             }
-            if i == 0 {
+            if i == 0
+                && !key
+                    .public_key()
+                    .verify(plaintext.as_bytes(), &b64(expected))
+            {
+                failures.push(format!(
+                    "{file}: public_key() does not verify OpenSSL's signature"
+                ));
+            }
+            // sign_bytes once per key (debug-build signing is slow; sign() covers every file).
+            if i == 0 && raw_checked.insert(cert_file.to_string()) {
                 match key.sign_bytes(plaintext.as_bytes()) {
                     Ok(raw) => {
                         if raw != b64(expected) {
