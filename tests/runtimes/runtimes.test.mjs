@@ -25,11 +25,103 @@ function freePort() {
   });
 }
 
-describe('workerd (Cloudflare Workers runtime)', () => {
-  const dir = path.join(root, 'test-results/workerd');
-  let proc;
-  let port;
+/**
+ * Serves `dir` (holding the worker's modules, key.pem and cert.pem) with the npm workerd on a free
+ * port. `modules` are [name, kind, file]. Resolves to { url, logs(), stop() }.
+ */
+async function serveWorker(dir, modules) {
+  fs.copyFileSync(KCP.keyPath, path.join(dir, 'key.pem'));
+  fs.copyFileSync(KCP.certPath, path.join(dir, 'cert.pem'));
+  const port = await freePort();
+  const mods = modules.map(([name, kind, file]) => `    (name = ${JSON.stringify(name)}, ${kind} = embed ${JSON.stringify(file)}),`).join('\n');
+  fs.writeFileSync(
+    path.join(dir, 'config.capnp'),
+    `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [ (name = "main", worker = .kcpWorker) ],
+  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
+);
+const kcpWorker :Workerd.Worker = (
+  modules = [
+${mods}
+  ],
+  bindings = [
+    (name = "KCP_CERT", text = embed "cert.pem"),
+    (name = "KCP_KEY", text = embed "key.pem"),
+    (name = "KCP_KEY_PASSWORD", text = "${KCP.password}"),
+  ],
+  compatibilityDate = "2025-01-01",
+);
+`,
+  );
   let logs = '';
+  const proc = spawn(bin('workerd'), ['serve', 'config.capnp'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  proc.stdout.on('data', (d) => (logs += d));
+  proc.stderr.on('data', (d) => (logs += d));
+  const url = `http://127.0.0.1:${port}/`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`workerd exited ${proc.exitCode}:\n${logs}`);
+    try {
+      if ((await fetch(url)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      proc.kill('SIGTERM');
+      throw new Error(`workerd did not start:\n${logs}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    logs: () => logs,
+    stop: () => {
+      if (proc.exitCode === null) proc.kill('SIGTERM');
+    },
+  };
+}
+
+/** The checks run against tests/runtimes/workerd/worker.js however it was bundled. */
+function workerChecks(server) {
+  test('the worker loaded the workerd entry', async () => {
+    const r = await fetch(server().url);
+    assert.deepEqual(await r.json(), { runtimeEntry: 'workerd' });
+  });
+
+  test('the worker answers a signed refund body that OpenSSL verifies and reproduces', async () => {
+    const r = await fetch(server().url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ tno: '21234567890123', amount: 1000, remaining: 5000, reason: '부분 취소' }),
+    });
+    const text = await r.text();
+    assert.equal(r.status, 200, `${text}\n${server().logs()}`);
+    const { runtimeEntry, url, plaintext, body } = JSON.parse(text);
+    assert.equal(runtimeEntry, 'workerd');
+    assert.equal(url, 'https://stg-spl.kcp.co.kr/gw/mod/v1/cancel');
+    assert.equal(plaintext, PLAINTEXT);
+    assert.equal(body.mod_type, 'STPC');
+    assert.equal(body.mod_mny, '1000');
+    assert.equal(body.rem_mny, '5000');
+    assert.equal(body.mod_desc, '부분 취소');
+    assert.equal(opensslVerify(KCP.certPath, PLAINTEXT, body.kcp_sign_data), true);
+    assert.equal(body.kcp_sign_data, opensslSign(KCP.keyPath, KCP.password, PLAINTEXT));
+  });
+
+  test('the worker reports a validation error with its code', async () => {
+    const r = await fetch(server().url, {
+      method: 'POST',
+      body: JSON.stringify({ tno: '21234567890123', amount: 9000, remaining: 5000 }),
+    });
+    assert.equal(r.status, 500);
+    assert.equal((await r.json()).error.code, 'FIELD_INVALID');
+  });
+}
+
+describe('workerd (Cloudflare Workers runtime), bundled by esbuild with the workerd condition', () => {
+  const dir = path.join(root, 'test-results/workerd');
+  let server;
 
   before(async () => {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -56,84 +148,47 @@ describe('workerd (Cloudflare Workers runtime)', () => {
         },
       ],
     });
-    fs.copyFileSync(KCP.keyPath, path.join(dir, 'key.pem'));
-    fs.copyFileSync(KCP.certPath, path.join(dir, 'cert.pem'));
-    port = await freePort();
+    server = await serveWorker(dir, [
+      ['worker.mjs', 'esModule', 'worker.mjs'],
+      ['kcp_wasm_bg.wasm', 'wasm', 'kcp_wasm_bg.wasm'],
+    ]);
+  });
+
+  after(() => server?.stop());
+  workerChecks(() => server);
+});
+
+describe('workerd, running the bundle `wrangler deploy --dry-run` makes', () => {
+  const dir = path.join(root, 'test-results/wrangler');
+  let server;
+
+  before(async () => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(
-      path.join(dir, 'config.capnp'),
-      `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [ (name = "main", worker = .kcpWorker) ],
-  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
-);
-const kcpWorker :Workerd.Worker = (
-  modules = [
-    (name = "worker.mjs", esModule = embed "worker.mjs"),
-    (name = "kcp_wasm_bg.wasm", wasm = embed "kcp_wasm_bg.wasm"),
-  ],
-  bindings = [
-    (name = "KCP_CERT", text = embed "cert.pem"),
-    (name = "KCP_KEY", text = embed "key.pem"),
-    (name = "KCP_KEY_PASSWORD", text = "${KCP.password}"),
-  ],
-  compatibilityDate = "2025-01-01",
-);
-`,
+      path.join(dir, 'wrangler.toml'),
+      `name = "kcp-wasm-check"\nmain = ${JSON.stringify(path.join(here, 'workerd/worker.js'))}\ncompatibility_date = "2025-01-01"\n`,
     );
-    proc = spawn(bin('workerd'), ['serve', 'config.capnp'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    proc.stdout.on('data', (d) => (logs += d));
-    proc.stderr.on('data', (d) => (logs += d));
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      if (proc.exitCode !== null) throw new Error(`workerd exited ${proc.exitCode}:\n${logs}`);
-      try {
-        const r = await fetch(`http://127.0.0.1:${port}/`);
-        if (r.ok) break;
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() > deadline) throw new Error(`workerd did not start:\n${logs}`);
-      await new Promise((r) => setTimeout(r, 100));
+    try {
+      execFileSync(bin('wrangler'), ['deploy', '--dry-run', '--outdir', 'out'], {
+        cwd: dir,
+        env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true', NO_COLOR: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: 120_000,
+      });
+    } catch (e) {
+      throw new Error(`wrangler failed:\n${e.stdout}\n${e.stderr}`);
     }
+    const out = path.join(dir, 'out');
+    const wasm = fs.readdirSync(out).filter((f) => f.endsWith('.wasm'));
+    assert.equal(wasm.length, 1, 'wrangler kept the .wasm as one module');
+    const main = fs.readdirSync(out).filter((f) => f.endsWith('.js'));
+    assert.equal(main.length, 1, 'one bundled worker');
+    server = await serveWorker(out, [[main[0], 'esModule', main[0]], ...wasm.map((f) => [f, 'wasm', f])]);
   });
 
-  after(() => {
-    if (proc && proc.exitCode === null) proc.kill('SIGTERM');
-  });
-
-  test('the worker loaded the workerd entry', async () => {
-    const r = await fetch(`http://127.0.0.1:${port}/`);
-    assert.deepEqual(await r.json(), { runtimeEntry: 'workerd' });
-  });
-
-  test('the worker answers a signed refund body that OpenSSL verifies and reproduces', async () => {
-    const r = await fetch(`http://127.0.0.1:${port}/`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ tno: '21234567890123', amount: 1000, remaining: 5000, reason: '부분 취소' }),
-    });
-    const text = await r.text();
-    assert.equal(r.status, 200, `${text}\n${logs}`);
-    const { runtimeEntry, url, plaintext, body } = JSON.parse(text);
-    assert.equal(runtimeEntry, 'workerd');
-    assert.equal(url, 'https://stg-spl.kcp.co.kr/gw/mod/v1/cancel');
-    assert.equal(plaintext, PLAINTEXT);
-    assert.equal(body.mod_type, 'STPC');
-    assert.equal(body.mod_mny, '1000');
-    assert.equal(body.rem_mny, '5000');
-    assert.equal(body.mod_desc, '부분 취소');
-    assert.equal(opensslVerify(KCP.certPath, PLAINTEXT, body.kcp_sign_data), true);
-    assert.equal(body.kcp_sign_data, opensslSign(KCP.keyPath, KCP.password, PLAINTEXT));
-  });
-
-  test('the worker reports a validation error with its code', async () => {
-    const r = await fetch(`http://127.0.0.1:${port}/`, {
-      method: 'POST',
-      body: JSON.stringify({ tno: '21234567890123', amount: 9000, remaining: 5000 }),
-    });
-    assert.equal(r.status, 500);
-    assert.equal((await r.json()).error.code, 'FIELD_INVALID');
-  });
+  after(() => server?.stop());
+  workerChecks(() => server);
 });
 
 function runSignCheck(command, args) {
