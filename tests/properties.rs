@@ -53,7 +53,7 @@ fn secrets() -> &'static leaks::Secrets {
     S.get_or_init(|| {
         let der = fs::read(fixtures().join("rsa2048/pkcs8.der")).unwrap();
         let mut s = leaks::Secrets::new();
-        s.add_bytes("rsa2048 private key (d, p, q, dP, dQ, qInv)", leaks::private_part_of_pkcs8(&der));
+        s.add_bytes("rsa2048 private key (d, p, q, dP, dQ, qInv)", leaks::private_part(&der));
         s.add_string("password", "changeit");
         for pem in ["rsa2048/pkcs8.pem", "rsa2048/pkcs1.pem", "rsa2048/kcp-pkcs12.pem"] {
             let text = read(pem);

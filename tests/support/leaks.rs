@@ -124,24 +124,29 @@ fn tlv(der: &[u8]) -> (u8, usize, usize) {
     (tag, 2 + n, len)
 }
 
-/// The secret part of an unencrypted PKCS#8 RSA key: everything of its `RSAPrivateKey` from the
-/// private exponent `d` on (d, p, q, dP, dQ, qInv). The modulus and public exponent are left out:
-/// they are public, and the certificate in every request body holds them.
-pub fn private_part_of_pkcs8(der: &[u8]) -> &[u8] {
-    // PrivateKeyInfo: SEQUENCE { INTEGER version, SEQUENCE alg, OCTET STRING { RSAPrivateKey } }
-    let (_, h, _) = tlv(der);
+/// The secret part of an unencrypted RSA key, PKCS#8 or PKCS#1: everything of its
+/// `RSAPrivateKey` from the private exponent `d` on (d, p, q, dP, dQ, qInv). The modulus and
+/// public exponent are left out: they are public, and the certificate in every request body
+/// holds them.
+pub fn private_part(der: &[u8]) -> &[u8] {
+    let (tag, h, _) = tlv(der);
+    assert_eq!(tag, 0x30);
     let mut at = h;
-    for _ in 0..2 {
+    let (_, vh, vl) = tlv(&der[at..]); // version
+    let (second, _, _) = tlv(&der[at + vh + vl..]);
+    if second == 0x30 {
+        // PrivateKeyInfo: SEQUENCE { INTEGER version, SEQUENCE alg, OCTET STRING { RSAPrivateKey } }
+        at += vh + vl;
         let (_, h, l) = tlv(&der[at..]);
         at += h + l;
+        let (tag, h, _) = tlv(&der[at..]);
+        assert_eq!(tag, 0x04, "PrivateKeyInfo's key is an OCTET STRING");
+        at += h;
+        let (tag, h, _) = tlv(&der[at..]);
+        assert_eq!(tag, 0x30);
+        at += h;
     }
-    let (tag, h, _) = tlv(&der[at..]);
-    assert_eq!(tag, 0x04, "PrivateKeyInfo's key is an OCTET STRING");
-    at += h;
     // RSAPrivateKey: SEQUENCE { version, n, e, d, p, q, dP, dQ, qInv }
-    let (tag, h, _) = tlv(&der[at..]);
-    assert_eq!(tag, 0x30);
-    at += h;
     for _ in 0..3 {
         let (_, h, l) = tlv(&der[at..]);
         at += h + l;
