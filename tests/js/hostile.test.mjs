@@ -4,8 +4,7 @@
 // signer throws FREED (not a wasm trap), freeing wipes the key from wasm memory, and neither
 // errors nor the CLI's output ever show the password.
 //
-// DER fixtures are handed over as their base64 text (a bare body is read like PEM): fromPem
-// takes text, and a Uint8Array is decoded as UTF-8 text.
+// PEM fixtures are handed over as text, DER fixtures as their bytes (a Buffer).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -21,7 +20,7 @@ const DISTINCTIVE = 'S3cr3t-비밀-Pa55';
 const LIMIT_MS = 50;
 
 function keyText(file) {
-  return file.endsWith('.der') ? fixture(file, null).toString('base64') : fixture(file);
+  return file.endsWith('.der') ? fixture(file, null) : fixture(file);
 }
 
 /** Refuses `file` three times; the time is the best of the three (a GC pause is not the code's). */
