@@ -19,3 +19,18 @@ node --test tests/runtimes/
 echo "== www/ playground: headless Chromium (Debian's, via playwright-core) =="
 bash scripts/install-browser.sh
 node --test tests/browser/
+
+# ---- Hostile input and supply chain (issue 7; owner: fuzz/, deny.toml, scripts/fuzz.sh) ----------
+# cargo-deny checks licences, duplicate versions and sources offline (advisories need the
+# network: `cargo deny check advisories`); the metadata is limited to the native and wasm
+# targets so that no crate of another platform has to be downloaded. Then every cargo-fuzz
+# target runs for FUZZ_SECONDS (20 here; `make fuzz` runs 600).
+echo "== supply chain: cargo deny (licences, bans, sources; offline) =="
+cargo deny --version >/dev/null 2>&1 || cargo install cargo-deny --locked || cargo install cargo-deny
+mkdir -p target
+cargo metadata --offline --locked --format-version 1 \
+  --filter-platform x86_64-unknown-linux-gnu --filter-platform wasm32-unknown-unknown >target/deny-metadata.json
+cargo deny --offline --metadata-path target/deny-metadata.json check licenses bans sources
+
+echo "== fuzzing: each cargo-fuzz target for ${FUZZ_SECONDS:-20}s =="
+FUZZ_SECONDS=${FUZZ_SECONDS:-20} bash scripts/fuzz.sh
