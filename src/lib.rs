@@ -44,6 +44,8 @@ mod error;
 mod key;
 mod pem;
 mod public_key;
+#[doc(hidden)]
+pub mod rsa_fast;
 mod sign;
 
 #[cfg(target_arch = "wasm32")]

@@ -76,6 +76,8 @@ impl KeyFormat {
 /// ```
 pub struct MerchantKey {
     signing: SigningKey<Sha256>,
+    /// The same key for `crate::rsa_fast` (None: a key it does not handle; `rsa` signs).
+    fast: Option<crate::rsa_fast::CrtKey>,
     public: PublicKey,
     format: KeyFormat,
     bits: usize,
@@ -212,8 +214,10 @@ impl MerchantKey {
         }
         let public = PublicKey::from_rsa(key.to_public_key());
         let bits = key.n().bit_width() as usize;
+        let fast = crate::rsa_fast::CrtKey::from_rsa(&key);
         Ok(Self {
             signing: SigningKey::<Sha256>::new(key),
+            fast,
             public,
             format,
             bits,
@@ -232,15 +236,23 @@ impl MerchantKey {
 
     /// The raw PKCS#1 v1.5 SHA-256 signature of `message`.
     ///
-    /// The private-key operation is blinded with fresh randomness from the runtime, and every
-    /// signature is verified with the public key before it is returned (a faulty CRT result
+    /// The private-key operation is blinded (randomness from the runtime, drawn at the first
+    /// signature; see `src/rsa_fast`), and every signature is verified with the public key before it is returned (a faulty CRT result
     /// would otherwise leak the key).
     pub fn sign_bytes(&self, message: &[u8]) -> Result<Vec<u8>> {
-        let signature = self
-            .signing
-            .try_sign_with_rng(&mut getrandom::SysRng, message)
-            .map_err(|_| Error::RandomUnavailable)?
-            .to_vec();
+        let signature = match &self.fast {
+            Some(fast) => fast
+                .sign_pkcs1v15_sha256(self.signing.as_ref(), message)
+                .map_err(|e| match e {
+                    crate::rsa_fast::SignError::RandomUnavailable => Error::RandomUnavailable,
+                    _ => Error::KeyInconsistent,
+                })?,
+            None => self
+                .signing
+                .try_sign_with_rng(&mut getrandom::SysRng, message)
+                .map_err(|_| Error::RandomUnavailable)?
+                .to_vec(),
+        };
         if !self.public.verify(message, &signature) {
             return Err(Error::KeyInconsistent);
         }

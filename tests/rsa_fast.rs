@@ -1,0 +1,217 @@
+//! `src/rsa_fast` (the fixed-size Montgomery CRT private-key operation that signs
+//! `kcp_sign_data`) against two references: the `rsa` crate's own signing (deterministic
+//! PKCS#1 v1.5, no blinding) and OpenSSL's signatures in `tests/fixtures/manifest.json`.
+//!
+//! Randomized: every run draws new messages and ciphertexts (the seed is printed, and
+//! `RSA_FAST_SEED=<n>` replays a run). Sizes are kept small because debug builds are slow.
+
+use std::fs;
+use std::path::PathBuf;
+
+use base64::Engine as _;
+use kcp_wasm::MerchantKey;
+use kcp_wasm::rsa_fast::CrtKey;
+use rsa::pkcs8::DecodePrivateKey as _;
+use rsa::signature::{SignatureEncoding as _, Signer as _};
+use rsa::traits::PublicKeyParts as _;
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// SplitMix64: a reproducible stream from one printed seed.
+struct Rng(u64);
+impl Rng {
+    fn new(test: &str) -> Self {
+        let seed = std::env::var("RSA_FAST_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| {
+                let mut b = [0u8; 8];
+                getrandom::fill(&mut b).expect("randomness");
+                u64::from_le_bytes(b)
+            });
+        eprintln!("{test}: RSA_FAST_SEED={seed}");
+        Rng(seed)
+    }
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    fn bytes(&mut self, len: usize) -> Vec<u8> {
+        (0..len).map(|_| self.next() as u8).collect()
+    }
+}
+
+/// The unencrypted PKCS#8 of each generated size, and how many random messages it signs.
+const KEYS: &[(&str, usize)] = &[
+    ("rsa2048/pkcs8.pem", 12),
+    ("rsa3072/pkcs8.pem", 5),
+    ("rsa4096/pkcs8.pem", 3),
+];
+
+fn load(rel: &str) -> (rsa::PrivateKey, MerchantKey) {
+    let pem = fs::read_to_string(fixtures().join(rel)).expect("fixture");
+    let reference = rsa::PrivateKey::from_pkcs8_pem(&pem).expect("rsa reads the fixture");
+    let key = MerchantKey::from_pem(&pem, "").expect("kcp-wasm reads the fixture");
+    (reference, key)
+}
+
+#[test]
+fn random_messages_sign_exactly_like_the_rsa_crate() {
+    let mut rng = Rng::new("random_messages_sign_exactly_like_the_rsa_crate");
+    for &(rel, count) in KEYS {
+        let (reference, key) = load(rel);
+        assert!(
+            CrtKey::from_rsa(&reference).is_some(),
+            "{rel}: rsa_fast must handle this key"
+        );
+        let signer = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(reference);
+        for i in 0..count {
+            let len = (rng.next() % 300) as usize;
+            let message = rng.bytes(len);
+            let expected = signer.sign(&message).to_vec();
+            let got = key.sign_bytes(&message).expect("signs");
+            assert_eq!(
+                got, expected,
+                "{rel}: message #{i} ({len} bytes) differs from the rsa crate"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_manifest_signature_is_reproduced() {
+    // OpenSSL's signatures for every key file (all formats, all sizes, KCP's own test key).
+    let manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(fixtures().join("manifest.json")).unwrap())
+            .unwrap();
+    let mut seen = std::collections::HashSet::new();
+    let mut checked = 0;
+    for entry in manifest["keys"].as_array().unwrap() {
+        let file = entry["file"].as_str().unwrap();
+        let password = entry["password"].as_str().unwrap_or("");
+        let bytes = fs::read(fixtures().join(file)).unwrap();
+        // One key per size is enough here (the formats are openssl_fixtures.rs's business).
+        let n = entry["bits"].as_u64().unwrap();
+        if !seen.insert((n, file.starts_with("kcp/"))) {
+            continue;
+        }
+        let key = if file.ends_with(".der") {
+            MerchantKey::from_der(&bytes, password)
+        } else {
+            MerchantKey::from_pem(std::str::from_utf8(&bytes).unwrap(), password)
+        }
+        .unwrap_or_else(|e| panic!("{file}: {e}"));
+        for sig in entry["signatures"].as_array().unwrap() {
+            let plaintext = sig["plaintext"].as_str().unwrap();
+            let expected = base64::engine::general_purpose::STANDARD
+                .decode(sig["signature"].as_str().unwrap())
+                .unwrap();
+            // Twice: the second signature runs with the refreshed (squared) blinding pair.
+            for _ in 0..2 {
+                assert_eq!(
+                    key.sign_bytes(plaintext.as_bytes()).unwrap(),
+                    expected,
+                    "{file}: {plaintext}"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 10, "only {checked} signatures checked");
+}
+
+/// Big-endian `n - k` for a small k.
+fn n_minus(n: &[u8], k: u8) -> Vec<u8> {
+    let mut out = n.to_vec();
+    let mut borrow = k as u16;
+    for b in out.iter_mut().rev() {
+        let v = (*b as u16).wrapping_sub(borrow);
+        *b = v as u8;
+        borrow = (v >> 15) & 1;
+        if borrow == 0 {
+            break;
+        }
+    }
+    out
+}
+
+fn left_pad(bytes: &[u8], len: usize) -> Vec<u8> {
+    let mut out = vec![0u8; len - bytes.len()];
+    out.extend_from_slice(bytes);
+    out
+}
+
+#[test]
+fn raw_private_operation_inverts_the_public_one() {
+    // c^d mod n for random and edge-case c < n (including multiples of p and q, where one CRT
+    // half is zero): (c^d)^e must give c back, and the rsa crate must agree.
+    let mut rng = Rng::new("raw_private_operation_inverts_the_public_one");
+    for &(rel, count) in KEYS {
+        let (reference, _) = load(rel);
+        let fast = CrtKey::from_rsa(&reference).expect("handled");
+        let n = reference.n().to_be_bytes();
+        let n = &n[n.iter().position(|&b| b != 0).unwrap()..];
+        let k = n.len();
+        let primes = rsa::traits::PrivateKeyParts::primes(&reference);
+        let mut inputs: Vec<Vec<u8>> = vec![
+            vec![0u8; k],
+            left_pad(&[1], k),
+            left_pad(&[2], k),
+            n_minus(n, 1),
+            n_minus(n, 2),
+            left_pad(strip(&primes[0].to_be_bytes()), k),
+            left_pad(strip(&primes[1].to_be_bytes()), k),
+        ];
+        for _ in 0..count {
+            let mut c = rng.bytes(k);
+            // Below n: the same top byte as n would sometimes be too large; one less never is.
+            c[0] = (rng.next() as u8) % n[0];
+            inputs.push(c);
+        }
+        for c in &inputs {
+            let m = fast.private_op(&reference, c).expect("private op");
+            assert_eq!(m.len(), k);
+            let m_int = rsa::BoxedUint::from_be_slice(&m, reference.n().bits_precision()).unwrap();
+            // m^65537 mod n by square-and-multiply (the fixtures' e).
+            assert_eq!(
+                reference
+                    .e()
+                    .to_be_bytes()
+                    .iter()
+                    .fold(0u64, |a, &b| (a << 8) | b as u64),
+                65537
+            );
+            let mut back = m_int.clone();
+            for _ in 0..16 {
+                back = back.mul_mod(&back, reference.n());
+            }
+            let back = back.mul_mod(&m_int, reference.n());
+            assert_eq!(
+                left_pad(strip(&back.to_be_bytes()), k),
+                *c,
+                "{rel}: (c^d)^e != c for c = {}",
+                hex::encode(c)
+            );
+        }
+    }
+}
+
+fn strip(b: &[u8]) -> &[u8] {
+    let first = b.iter().position(|&x| x != 0).unwrap_or(b.len());
+    &b[first..]
+}
+
+#[test]
+fn a_fresh_key_signs_the_same_on_every_blinding() {
+    // Each signature squares the blinding pair; a long run must never drift.
+    let (_, key) = load("rsa2048/pkcs8.pem");
+    let first = key.sign_bytes(b"T0000^21234567890123^STSC").unwrap();
+    for _ in 0..10 {
+        assert_eq!(key.sign_bytes(b"T0000^21234567890123^STSC").unwrap(), first);
+    }
+}
