@@ -197,6 +197,14 @@ impl MerchantKey {
                 "multi-prime RSA keys are not supported",
             ));
         }
+        // `rsa` (and the fixed-size CRT code) hold each prime in half the modulus width;
+        // lopsided primes are valid RSA but never come from KCP or OpenSSL's key generation.
+        let half = bits.div_ceil(2);
+        if bit_length(fields.p) > half || bit_length(fields.q) > half {
+            return Err(Error::KeyFormatUnsupported(
+                "RSA keys with unbalanced primes (one longer than half the modulus) are not supported",
+            ));
+        }
         let key = rsa::PrivateKey::from_pkcs1_der(der).map_err(|_| Error::KeyInconsistent)?;
         // `rsa` recomputes dP, dQ and qInv from p, q and d; a file whose stored values differ is
         // damaged, and signing with it elsewhere would give wrong signatures. Refuse it.
@@ -348,6 +356,8 @@ fn decrypt(
 struct RsaFields<'a> {
     version: u64,
     n: &'a [u8],
+    p: &'a [u8],
+    q: &'a [u8],
     dp: &'a [u8],
     dq: &'a [u8],
     qinv: &'a [u8],
@@ -369,6 +379,8 @@ impl<'a> RsaFields<'a> {
         Ok(Self {
             version,
             n: ints[0],
+            p: ints[3],
+            q: ints[4],
             dp: ints[5],
             dq: ints[6],
             qinv: ints[7],
