@@ -194,9 +194,10 @@ async function password(ctx, keyPem) {
 
 function promptHidden(stdin, prompt) {
   return new Promise((resolve, reject) => {
+    // Echo off before the prompt appears, so nothing typed after it is ever shown.
+    stdin.setRawMode(true);
     process.stderr.write(prompt);
     let answer = '';
-    stdin.setRawMode(true);
     stdin.resume();
     stdin.setEncoding('utf8');
     const done = (fn) => {

@@ -45,10 +45,11 @@ test('sign with KCP_KEY_PASSWORD prints OpenSSL\'s signature', async () => {
 });
 
 test('sign with --password-file', async () => {
-  const file = path.join(root, 'test-results/cli-password.txt');
+  const dir = fs.mkdtempSync(path.join(root, 'test-results/cli-'));
+  const file = path.join(dir, 'password.txt');
   fs.writeFileSync(file, `${KCP.password}\n`, { mode: 0o600 });
   const r = await cli(['sign', '--key', KCP.keyPath, '--password-file', file, '--plaintext', 'T0000^1^PACA']);
-  fs.rmSync(file);
+  fs.rmSync(dir, { recursive: true, force: true });
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout.trim(), opensslSign(KCP.keyPath, KCP.password, 'T0000^1^PACA'));
 });
