@@ -215,3 +215,67 @@ fn a_fresh_key_signs_the_same_on_every_blinding() {
         assert_eq!(key.sign_bytes(b"T0000^21234567890123^STSC").unwrap(), first);
     }
 }
+
+/// The fixture keys have p > q (OpenSSL's habit); the same key with its primes swapped has
+/// p < q, so `m_q` may exceed `p` and `qInv` is another number: Garner's step must not care.
+#[test]
+fn swapped_primes_sign_the_same() {
+    let mut rng = Rng::new("swapped_primes_sign_the_same");
+    for &(rel, _) in KEYS {
+        let (reference, _) = load(rel);
+        let primes = rsa::traits::PrivateKeyParts::primes(&reference);
+        let swapped = rsa::PrivateKey::from_primes(
+            vec![(*primes[1]).clone(), (*primes[0]).clone()],
+            reference.e().clone(),
+        )
+        .expect("the same key, primes swapped");
+        let fast = CrtKey::from_rsa(&swapped).expect("handled");
+        let signer = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(reference.clone());
+        for _ in 0..2 {
+            let message = rng.bytes(40);
+            let expected = signer.sign(&message).to_vec();
+            assert_eq!(
+                fast.sign_pkcs1v15_sha256(&swapped, &message).unwrap(),
+                expected,
+                "{rel} with p < q"
+            );
+        }
+    }
+}
+
+/// Fresh keys from OpenSSL (`openssl genpkey`), when it is installed: random moduli, random
+/// messages, against the `rsa` crate.
+#[test]
+fn fresh_openssl_keys_sign_like_the_rsa_crate() {
+    let mut rng = Rng::new("fresh_openssl_keys_sign_like_the_rsa_crate");
+    let sizes = [2048, 2048, 2048, 2048, 2560, 3072];
+    for bits in sizes {
+        let out = std::process::Command::new("openssl")
+            .args(["genpkey", "-algorithm", "RSA", "-pkeyopt"])
+            .arg(format!("rsa_keygen_bits:{bits}"))
+            .output();
+        let pem = match out {
+            Ok(out) if out.status.success() => String::from_utf8(out.stdout).unwrap(),
+            _ => {
+                eprintln!("openssl not available: skipping fresh keys");
+                return;
+            }
+        };
+        let reference = rsa::PrivateKey::from_pkcs8_pem(&pem).expect("OpenSSL's key");
+        let key = MerchantKey::from_pem(&pem, "").expect("kcp-wasm reads it");
+        assert!(
+            CrtKey::from_rsa(&reference).is_some(),
+            "{bits}-bit key not handled"
+        );
+        let signer = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(reference);
+        for _ in 0..3 {
+            let len = (rng.next() % 120) as usize;
+            let message = rng.bytes(len);
+            assert_eq!(
+                key.sign_bytes(&message).unwrap(),
+                signer.sign(&message).to_vec(),
+                "fresh {bits}-bit key"
+            );
+        }
+    }
+}

@@ -427,6 +427,9 @@ pub(crate) fn limbs_to_be(limbs: &[u32], len: usize) -> Vec<u8> {
     let mut acc_bits = 0u32;
     let mut pos = len;
     for &limb in limbs {
+        if pos == 0 {
+            break; // the rest is zero (the caller's value fits `len` bytes)
+        }
         acc |= (limb as u64) << acc_bits;
         acc_bits += LIMB_BITS;
         while acc_bits >= 8 && pos > 0 {
