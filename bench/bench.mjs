@@ -45,6 +45,10 @@ const baselineWasmPath = path.join(baselineDir, 'rsa_baseline_bg.wasm');
 const baseline = await import(baselineGlueUrl);
 baseline.initSync({ module: fs.readFileSync(baselineWasmPath) });
 const kcpWasmPath = path.join(root, 'pkg/dist/wasm/kcp_wasm_bg.wasm');
+// The same crate built with simd128 (scripts/bench.sh), loaded through its own glue.
+const simdDir = path.join(here, '.out/simd');
+const simd = fs.existsSync(path.join(simdDir, 'kcp_wasm_bg.wasm')) ? await import(pathToFileURL(path.join(simdDir, 'kcp_wasm.js')).href) : null;
+if (simd) simd.initSync({ module: fs.readFileSync(path.join(simdDir, 'kcp_wasm_bg.wasm')) });
 const kcpGlueUrl = pathToFileURL(path.join(root, 'pkg/dist/wasm/kcp_wasm.js')).href;
 
 const KEYS = [
@@ -66,6 +70,7 @@ async function contenders(spec) {
   const forgeKey = forge.pki.privateKeyFromPem(pkcs8Pem);
   const baseKey = baseline.BaselineKey.fromPkcs8Pem(pkcs8Pem);
   const signer = kcp.KcpSigner.fromPem(encryptedPem, spec.password);
+  const simdSigner = simd ? simd.Signer.fromPem(encryptedPem, spec.password) : null;
   return [
     { id: 'node', name: 'Node crypto.sign (OpenSSL)', reps: 6, sign: () => crypto.sign('sha256', MESSAGE, keyObject) },
     { id: 'webcrypto', name: 'WebCrypto subtle.sign', reps: 6, async: true, sign: async () => Buffer.from(await crypto.webcrypto.subtle.sign('RSASSA-PKCS1-v1_5', webKey, MESSAGE)) },
@@ -81,6 +86,7 @@ async function contenders(spec) {
     },
     { id: 'baseline', name: '`rsa` 0.10 in wasm', reps: 1, sign: () => Buffer.from(baseKey.sign(MESSAGE)) },
     { id: 'kcp', name: 'kcp-wasm sign', reps: 3, sign: () => Buffer.from(signer.sign(PLAINTEXT), 'base64') },
+    ...(simdSigner ? [{ id: 'kcp-simd', name: 'kcp-wasm sign, simd128 build', reps: 3, sign: () => Buffer.from(simdSigner.sign(PLAINTEXT), 'base64') }] : []),
   ];
 }
 
@@ -116,6 +122,33 @@ async function benchSigning() {
     out.push({ bits: spec.bits, label: spec.label, rows });
   }
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Before timing anything: random messages on every fixture size and on fresh keys from Node,
+// signed in wasm by both builds (scalar and simd128), must be OpenSSL's signatures exactly.
+function differentialCheck() {
+  const n = Math.max(4, Math.round(20 * scale));
+  const keys = KEYS.map((k) => ({ label: `${k.bits}`, pem: read(k.encrypted), password: k.password }));
+  for (const bits of [2048, 2048, 3072]) {
+    const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: bits });
+    keys.push({ label: `fresh ${bits}`, pem: privateKey.export({ type: 'pkcs8', format: 'pem' }), password: '' });
+  }
+  let checked = 0;
+  for (const k of keys) {
+    const keyObject = crypto.createPrivateKey({ key: k.pem, passphrase: k.password || undefined });
+    const builds = [['scalar', kcp.KcpSigner.fromPem(k.pem, k.password)], ...(simd ? [['simd128', simd.Signer.fromPem(k.pem, k.password)]] : [])];
+    for (let i = 0; i < n; i++) {
+      const text = crypto.randomBytes(1 + (i * 37) % 200).toString('base64');
+      const expected = crypto.sign('sha256', Buffer.from(text, 'utf8'), keyObject).toString('base64');
+      for (const [name, s] of builds) {
+        if (s.sign(text) !== expected) throw new Error(`${name} build, ${k.label}-bit key: signature differs from OpenSSL's`);
+        checked++;
+      }
+    }
+    for (const [, s] of builds) s.free();
+  }
+  return { keys: keys.length, signatures: checked };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -165,10 +198,12 @@ async function benchStartup() {
   const rounds = Math.max(4, Math.round(12 * scale));
   const out = {};
   const pem = read('kcp/splPrikeyPKCS8.pem');
-  for (const [id, wasmPath, glueUrl] of [
+  const builds = [
     ['kcp', kcpWasmPath, kcpGlueUrl],
     ['baseline', baselineWasmPath, baselineGlueUrl],
-  ]) {
+  ];
+  if (simd) builds.push(['kcp-simd', path.join(simdDir, 'kcp_wasm_bg.wasm'), pathToFileURL(path.join(simdDir, 'kcp_wasm.js')).href]);
+  for (const [id, wasmPath, glueUrl] of builds) {
     const bytes = fs.readFileSync(wasmPath);
     const compile = [];
     const instantiate = [];
@@ -184,7 +219,7 @@ async function benchStartup() {
       t0 = performance.now();
       glue.initSync({ module });
       instantiate.push(performance.now() - t0);
-      if (id === 'kcp') {
+      if (id !== 'baseline') {
         // What a Worker's first request pays after instantiation: the first key load, then the
         // first and second signatures (V8 compiles wasm functions lazily, first with its
         // baseline compiler; the optimizing tier catches up after a few calls).
@@ -237,6 +272,8 @@ function benchHostile() {
 // ---------------------------------------------------------------------------------------------
 const started = new Date();
 log(`node ${process.version}, ${QUICK ? 'quick' : 'full'} run`);
+const differential = differentialCheck();
+log(`differential check: ${differential.signatures} signatures on ${differential.keys} keys equal OpenSSL's`);
 const signing = await benchSigning();
 log('key loading');
 const keyLoading = benchKeyLoading();
@@ -257,6 +294,7 @@ const results = {
   cpu: (await import('node:os')).cpus()[0]?.model ?? 'unknown',
   cores: (await import('node:os')).cpus().length,
   quick: QUICK,
+  differential,
   signing,
   keyLoading,
   startup,

@@ -31,6 +31,7 @@ function markdown(r, before) {
   L.push(`Made by \`make bench\` (\`bench/bench.mjs\`) on ${r.date.slice(0, 16).replace('T', ' ')} UTC: Node ${r.node} (V8 ${r.v8}, OpenSSL ${r.openssl}), ${r.cores} × ${r.cpu}${r.quick ? ' — **quick run, few samples**' : ''}.`);
   L.push('All signing contenders run in one Node process, interleaved round by round, on the same message');
   L.push('(`T0000^21234567890123^STPC`, RSASSA-PKCS1-v1_5 with SHA-256); every one produces OpenSSL\'s exact signature.');
+  if (r.differential) L.push(`Before timing, ${r.differential.signatures} signatures of random messages on ${r.differential.keys} keys (the fixtures and fresh keys from Node) were checked byte for byte against OpenSSL's, for each wasm build.`);
   L.push('Times in milliseconds; the ratio is the median over Node `crypto.sign`\'s median. The machine has 2 cores shared with other work: compare within one run.');
   L.push('');
   L.push('## Signing');
@@ -42,7 +43,7 @@ function markdown(r, before) {
     L.push('| contender | median | p95 | × native | samples |');
     L.push('|---|---:|---:|---:|---:|');
     for (const row of s.rows) {
-      L.push(`| ${row.id === 'kcp' ? '**' + row.name + '**' : row.name} | ${f(row.median)} | ${f(row.p95)} | ${row.ratio} | ${row.n} |`);
+      L.push(`| ${row.id.startsWith('kcp') ? '**' + row.name + '**' : row.name} | ${f(row.median)} | ${f(row.p95)} | ${row.ratio} | ${row.n} |`);
     }
     if (b) L.push(`| kcp-wasm sign before \`src/rsa_fast\` (${before.date.slice(0, 10)}) | ${f(b.median)} | ${f(b.p95)} | ${b.ratio} | ${b.n} |`);
   }
@@ -59,9 +60,11 @@ function markdown(r, before) {
   L.push('|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const [id, name] of [
     ['kcp', 'kcp-wasm (`pkg/dist/wasm/kcp_wasm_bg.wasm`)'],
+    ['kcp-simd', 'kcp-wasm, simd128 build (`bench/.out/simd`)'],
     ['baseline', '`rsa` 0.10 baseline (signing only)'],
   ]) {
     const s = r.startup[id];
+    if (!s) continue;
     L.push(`| ${name} | ${kb(s.raw)} | ${kb(s.gzip)} | ${f(s.compile.median)} ms | ${f(s.instantiate.median)} ms | ${cold(s)} |`);
   }
   if (before?.startup?.kcp) {
@@ -101,6 +104,8 @@ function markdown(r, before) {
   L.push('| target | measured | met |');
   L.push('|---|---|:-:|');
   L.push(`| RSA-2048 sign median ≤ ${TARGETS.signVsNative}× Node \`crypto.sign\` | ${kcp.ratio}× (${f(kcp.median)} vs ${f(get('node').median)} ms) | ${mark(kcp.ratio <= TARGETS.signVsNative)} |`);
+  const simdRow = get('kcp-simd');
+  if (simdRow) L.push(`| (same, simd128 build) | ${simdRow.ratio}× (${f(simdRow.median)} ms) | ${mark(simdRow.ratio <= TARGETS.signVsNative)} |`);
   L.push(`| ≥ ${TARGETS.signVsForge}× faster than node-forge | ${vsForge.toFixed(1)}× | ${mark(vsForge >= TARGETS.signVsForge)} |`);
   L.push(`| KCP-format key load ≤ ${TARGETS.loadVsNode}× Node \`createPrivateKey\` | ${pk.ratio}× | ${mark(pk.ratio <= TARGETS.loadVsNode)} |`);
   L.push(`| .wasm ≤ ${TARGETS.gzipKB} KB gzipped | ${kb(r.startup.kcp.gzip)} | ${mark(r.startup.kcp.gzip <= TARGETS.gzipKB * 1024)} |`);
@@ -111,7 +116,7 @@ function markdown(r, before) {
   return L.join('\n');
 }
 
-const COLORS = { node: '#4c78a8', webcrypto: '#72b7b2', forge: '#e45756', baseline: '#b279a2', kcp: '#54a24b', before: '#9d9d9d' };
+const COLORS = { node: '#4c78a8', webcrypto: '#72b7b2', forge: '#e45756', baseline: '#b279a2', kcp: '#54a24b', 'kcp-simd': '#2f7d32', before: '#9d9d9d' };
 
 function svg(r, before) {
   // Horizontal bars per key size, log-scale x axis (node-forge is 100× OpenSSL).
@@ -156,7 +161,7 @@ function svg(r, before) {
       const row = id === 'before' ? before.signing.find((b) => b.bits === g.bits)?.rows.find((b) => b.id === 'kcp') : g.rows.find((b) => b.id === id);
       if (row) {
         const w = Math.max(1, x(row.median) - left);
-        out.push(`<text x="${left - 6}" y="${y + bar - 3}" text-anchor="end"${id === 'kcp' ? ' font-weight="600"' : ''}>${esc(names[id])}</text>`);
+        out.push(`<text x="${left - 6}" y="${y + bar - 3}" text-anchor="end"${id.startsWith('kcp') ? ' font-weight="600"' : ''}>${esc(names[id])}</text>`);
         out.push(`<rect x="${left}" y="${y}" width="${w.toFixed(1)}" height="${bar}" fill="${COLORS[id]}"/>`);
         out.push(`<text x="${(left + w + 4).toFixed(1)}" y="${y + bar - 3}" fill="#333">${f(row.median)} ms${id === 'node' ? '' : ` (${row.ratio}×)`}</text>`);
       }

@@ -105,10 +105,22 @@ impl std::fmt::Debug for CrtKey {
     }
 }
 
+// Limbs per prime: 1024-bit primes (RSA-2048), 1536 (RSA-3072), 2048 (RSA-4096), each with two
+// bits to spare. The simd128 product takes rows in pairs, so it wants even counts.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+const SMALL: usize = 37;
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+const MEDIUM: usize = 55;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+const SMALL: usize = 38;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+const MEDIUM: usize = 56;
+const LARGE: usize = 74;
+
 enum Inner {
-    L37(Box<Crt<37, 74>>),
-    L55(Box<Crt<55, 110>>),
-    L74(Box<Crt<74, 148>>),
+    Small(Box<Crt<SMALL, { 2 * SMALL }>>),
+    Medium(Box<Crt<MEDIUM, { 2 * MEDIUM }>>),
+    Large(Box<Crt<LARGE, { 2 * LARGE }>>),
 }
 
 impl CrtKey {
@@ -141,12 +153,12 @@ impl CrtKey {
         let prime_bits = primes[0]
             .bit_width_vartime()
             .max(primes[1].bit_width_vartime()) as usize;
-        let inner = if prime_bits + 2 <= 37 * LIMB_BITS as usize {
-            Inner::L37(Box::new(Crt::new(&parts)?))
-        } else if prime_bits + 2 <= 55 * LIMB_BITS as usize {
-            Inner::L55(Box::new(Crt::new(&parts)?))
-        } else if prime_bits + 2 <= 74 * LIMB_BITS as usize {
-            Inner::L74(Box::new(Crt::new(&parts)?))
+        let inner = if prime_bits + 2 <= SMALL * LIMB_BITS as usize {
+            Inner::Small(Box::new(Crt::new(&parts)?))
+        } else if prime_bits + 2 <= MEDIUM * LIMB_BITS as usize {
+            Inner::Medium(Box::new(Crt::new(&parts)?))
+        } else if prime_bits + 2 <= LARGE * LIMB_BITS as usize {
+            Inner::Large(Box::new(Crt::new(&parts)?))
         } else {
             return None;
         };
@@ -188,9 +200,9 @@ impl CrtKey {
     #[doc(hidden)]
     pub fn private_op(&self, key: &rsa::PrivateKey, c: &[u8]) -> Result<Vec<u8>, SignError> {
         match &self.inner {
-            Inner::L37(crt) => crt.private_op(key, self.e, c, self.modulus_len),
-            Inner::L55(crt) => crt.private_op(key, self.e, c, self.modulus_len),
-            Inner::L74(crt) => crt.private_op(key, self.e, c, self.modulus_len),
+            Inner::Small(crt) => crt.private_op(key, self.e, c, self.modulus_len),
+            Inner::Medium(crt) => crt.private_op(key, self.e, c, self.modulus_len),
+            Inner::Large(crt) => crt.private_op(key, self.e, c, self.modulus_len),
         }
     }
 }

@@ -40,6 +40,9 @@ pub(crate) struct Field<const L: usize, const L2: usize> {
     r3: [u32; L],
     /// Bit length of `p` (public: half the modulus size): the exponent bits processed.
     bits: usize,
+    /// `p` spread for the simd128 product.
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    pp: [core::arch::wasm32::v128; L],
 }
 
 impl<const L: usize, const L2: usize> Drop for Field<L, L2> {
@@ -49,6 +52,11 @@ impl<const L: usize, const L2: usize> Drop for Field<L, L2> {
         self.r2.zeroize();
         self.r3.zeroize();
         self.n0.zeroize();
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        {
+            self.pp = [core::arch::wasm32::u32x4_splat(0); L];
+            core::hint::black_box(&self.pp);
+        }
     }
 }
 
@@ -87,6 +95,8 @@ impl<const L: usize, const L2: usize> Field<L, L2> {
             r2: [0; L],
             r3: [0; L],
             bits,
+            #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+            pp: spread(&p),
         };
         // R mod p by doubling 2^(bits-1) (< p) modulo p, one constant-time step at a time.
         let mut x = [0u32; L];
@@ -172,6 +182,7 @@ impl<const L: usize, const L2: usize> Field<L, L2> {
     /// collects at most 2L products below 2^56 (L ≤ 74 keeps the sum under 2^64), and only the
     /// carry out of the column being retired is propagated. Rows go two at a time, so each pass
     /// over the columns does four products per load and store.
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
     pub(crate) fn mul(&self, a: &[u32; L], b: &[u32; L]) -> [u32; L] {
         let (p, n0) = (&self.p, self.n0);
         let (b0, b1, p0, p1) = (b[0] as u64, b[1] as u64, p[0] as u64, p[1] as u64);
@@ -199,6 +210,69 @@ impl<const L: usize, const L2: usize> Field<L, L2> {
             t[0] += carry;
         }
         normalize(&t)
+    }
+
+    /// The same product with wasm SIMD: column pairs in `v128`s (two 64-bit columns each), rows
+    /// in pairs, and `i64x2.extmul_{low,high}_i32x4_u` for two 32×32→64 products per
+    /// instruction. A pass computes, for each column pair,
+    /// `T[v] ← T[v+1] + x0·(b[2v+2], b[2v+3]) + x1·(b[2v+1], b[2v+2]) + m0·(p…) + m1·(p…)`
+    /// from `b` spread as `(b[2v+2], b[2v+3], b[2v+1], b[2v+2])` and `(x0, x0, x1, x1)`.
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    pub(crate) fn mul(&self, a: &[u32; L], b: &[u32; L]) -> [u32; L] {
+        use core::arch::wasm32::*;
+        const { assert!(L % 2 == 0, "the simd128 product takes rows in pairs") };
+        let pairs = L / 2;
+        let bb = spread(b);
+        let (p, n0) = (&self.p, self.n0);
+        let (b0, b1, p0, p1) = (b[0] as u64, b[1] as u64, p[0] as u64, p[1] as u64);
+        // t[v] holds columns i + 2v and i + 2v + 1; t[pairs] stays zero (padding).
+        let mut t = [u64x2_splat(0); L];
+        let mut i = 0;
+        while i < L {
+            let (x0, x1) = (a[i] as u64, a[i + 1] as u64);
+            let (t0, t1) = (u64x2_extract_lane::<0>(t[0]), u64x2_extract_lane::<1>(t[0]));
+            let c0 = t0 + x0 * b0;
+            let m0 = ((c0 & MASK) * n0) & MASK;
+            let c1 = t1 + x0 * b1 + m0 * p1 + ((c0 + m0 * p0) >> LIMB_BITS) + x1 * b0;
+            let m1 = ((c1 & MASK) * n0) & MASK;
+            let carry = (c1 + m1 * p0) >> LIMB_BITS;
+            let xv = u32x4(x0 as u32, x0 as u32, x1 as u32, x1 as u32);
+            let mv = u32x4(m0 as u32, m0 as u32, m1 as u32, m1 as u32);
+            for v in 0..pairs {
+                // Re-reading the multipliers inside the loop keeps LLVM from hoisting their
+                // zero-extension out of it, which would leave `i64x2.mul` (emulated in V8 on
+                // x64 by several instructions) instead of `extmul` (one `pmuludq`). Unrolling
+                // to re-read them less often measured no faster.
+                let (xv, mv) = core::hint::black_box((xv, mv));
+                let (bv, pv) = (bb[v], self.pp[v]);
+                let products = i64x2_add(
+                    i64x2_add(
+                        u64x2_extmul_low_u32x4(bv, xv),
+                        u64x2_extmul_high_u32x4(bv, xv),
+                    ),
+                    i64x2_add(
+                        u64x2_extmul_low_u32x4(pv, mv),
+                        u64x2_extmul_high_u32x4(pv, mv),
+                    ),
+                );
+                t[v] = i64x2_add(t[v + 1], products);
+            }
+            t[0] = i64x2_add(t[0], u64x2(carry, 0));
+            i += 2;
+        }
+        let mut out = [0u32; L];
+        let mut carry = 0u64;
+        for j in 0..L {
+            let column = if j % 2 == 0 {
+                u64x2_extract_lane::<0>(t[j / 2])
+            } else {
+                u64x2_extract_lane::<1>(t[j / 2])
+            };
+            let v = column + carry;
+            out[j] = (v & MASK) as u32;
+            carry = v >> LIMB_BITS;
+        }
+        out
     }
 
     /// `a^2 · R^-1 mod p`. A dedicated squaring (each cross product once, then a separate
@@ -349,6 +423,23 @@ fn mac4_shift2<const L: usize>(
     }
     t[L - 2] = x1 * b[L - 1] as u64 + m1 * p[L - 1] as u64;
     t[L - 1] = 0;
+}
+
+/// `x` laid out for the simd128 product: `(x[2v+2], x[2v+3], x[2v+1], x[2v+2])`, zero past the end.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+fn spread<const L: usize>(x: &[u32; L]) -> [core::arch::wasm32::v128; L] {
+    let get = |j: usize| if j < L { x[j] } else { 0 };
+    let mut out = [core::arch::wasm32::u32x4_splat(0); L];
+    for (v, o) in out.iter_mut().enumerate().take(L / 2) {
+        *o = core::arch::wasm32::u32x4(
+            get(2 * v + 2),
+            get(2 * v + 3),
+            get(2 * v + 1),
+            get(2 * v + 2),
+        );
+    }
+    out
 }
 
 /// Unnormalized 64-bit columns into 28-bit limbs (the value must fit L limbs).
