@@ -2,7 +2,7 @@
 
 use crate::error::{Error, Result};
 use rsa::pkcs1v15::{Signature, VerifyingKey};
-use rsa::pkcs8::DecodePublicKey as _;
+use pkcs8::DecodePublicKey as _;
 use rsa::signature::Verifier as _;
 use rsa::traits::PublicKeyParts as _;
 use sha2::Sha256;
