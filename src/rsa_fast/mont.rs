@@ -475,8 +475,18 @@ fn select<const L: usize>(table: &[[u32; L]; TABLE], index: u32, out: &mut [u32;
     out.fill(0);
     for (k, row) in table.iter().enumerate() {
         let mask = ct_eq_mask(k as u32, index);
-        for (o, &v) in out.iter_mut().zip(row.iter()) {
-            *o |= v & mask;
+        // Four limbs per step: the size-optimized build would not unroll it.
+        let mut j = 0;
+        while j + 4 <= L {
+            out[j] |= row[j] & mask;
+            out[j + 1] |= row[j + 1] & mask;
+            out[j + 2] |= row[j + 2] & mask;
+            out[j + 3] |= row[j + 3] & mask;
+            j += 4;
+        }
+        while j < L {
+            out[j] |= row[j] & mask;
+            j += 1;
         }
     }
 }
