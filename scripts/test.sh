@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 echo "== Rust core (native) =="
-cargo test --all-targets
+cargo test  # lib, integration, property and doc tests
 
 echo "== npm package: set-up and build =="
 bash scripts/setup.sh
