@@ -138,13 +138,13 @@ impl CrtKey {
             return None;
         }
         let (dp, dq, qinv) = (key.dp()?, key.dq()?, key.crt_coefficient()?);
-        let e = u64::try_from(
-            key.e()
-                .to_be_bytes()
-                .iter()
-                .fold(0u128, |acc, &b| (acc << 8) | b as u128),
-        )
-        .ok()?;
+        // The public exponent as a u64 (`rsa` itself refuses exponents above 2^33).
+        let e_bytes = key.e().to_be_bytes();
+        let e_bytes = &e_bytes[e_bytes.iter().position(|&b| b != 0)?..];
+        if e_bytes.len() > 8 {
+            return None;
+        }
+        let e = e_bytes.iter().fold(0u64, |acc, &b| (acc << 8) | b as u64);
         let modulus_bits = key.n().bit_width_vartime() as usize;
         let modulus_len = modulus_bits.div_ceil(8);
         let parts = Parts {
