@@ -63,9 +63,7 @@ pub(crate) fn kdf(
         hasher.update(diversifier);
         hasher.update(&*i_block);
         let mut a: Zeroizing<[u8; U]> = Zeroizing::new(hasher.finalize().into());
-        for _ in 1..iterations {
-            *a = Sha1::digest(*a).into();
-        }
+        iterate_sha1(&mut a, iterations);
         out.extend_from_slice(&*a);
         if out.len() >= out_len {
             break;
@@ -83,6 +81,34 @@ pub(crate) fn kdf(
     }
     out.truncate(out_len);
     out
+}
+
+/// SHA-1's initial state (FIPS 180-4, 5.3.1).
+const SHA1_H0: [u32; 5] = [
+    0x6745_2301,
+    0xefcd_ab89,
+    0x98ba_dcfe,
+    0x1032_5476,
+    0xc3d2_e1f0,
+];
+
+/// `a = SHA-1(a)`, `iterations − 1` times: the inner loop of the KDF, and most of its cost.
+///
+/// A 20-byte message is always one block: the digest, `0x80`, zeros and the bit length 160.
+/// Compressing that prepared block directly skips a hasher's buffering and finalisation, which
+/// roughly halves the KDF's time in wasm.
+fn iterate_sha1(a: &mut [u8; U], iterations: u32) {
+    let mut block = Zeroizing::new([0u8; 64]);
+    block[U] = 0x80;
+    block[56..].copy_from_slice(&(8 * U as u64).to_be_bytes());
+    for _ in 1..iterations {
+        block[..U].copy_from_slice(a);
+        let mut state = SHA1_H0;
+        sha1::block_api::compress(&mut state, core::slice::from_ref(&*block));
+        for (chunk, word) in a.chunks_exact_mut(4).zip(state) {
+            chunk.copy_from_slice(&word.to_be_bytes());
+        }
+    }
 }
 
 /// Why decryption failed.
@@ -179,6 +205,17 @@ mod tests {
             hex(&kdf(&bmp, &salt, Purpose::Iv, 1, 8)),
             "79993dfe048d3b76"
         );
+    }
+
+    #[test]
+    fn prepared_block_iteration_is_plain_sha1() {
+        let mut a = [7u8; U];
+        let mut b = a;
+        iterate_sha1(&mut a, 4);
+        for _ in 1..4 {
+            b = Sha1::digest(b).into();
+        }
+        assert_eq!(a, b);
     }
 
     #[test]
