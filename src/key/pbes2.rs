@@ -80,12 +80,13 @@ pub(crate) fn decrypt(
     }
     let kdf = read_kdf(kdf)?;
     let (cipher, iv) = read_cipher(enc)?;
-    if let Some(len) = kdf.key_len {
-        if len != cipher.key_len() as u64 {
-            return Err(Error::KeyMalformed(
-                "the PBES2 key length does not fit the cipher",
-            ));
-        }
+    if kdf
+        .key_len
+        .is_some_and(|len| len != cipher.key_len() as u64)
+    {
+        return Err(Error::KeyMalformed(
+            "the PBES2 key length does not fit the cipher",
+        ));
     }
     if ciphertext.is_empty() || !ciphertext.len().is_multiple_of(cipher.block_len()) {
         return Err(Error::KeyMalformed("the encrypted key is truncated"));
