@@ -290,12 +290,7 @@ impl Merchant {
     /// Transaction inquiry (`/std/inquery`).
     pub fn inquiry(&self, request: &Inquiry) -> Result<PreparedRequest> {
         let plaintext = sign::inquiry_plaintext(&self.site_cd, &request.tno, &request.pay_type)?;
-        let signature = self.key.sign(&plaintext)?;
-        let mut body = serde_json::Map::new();
-        body.insert("site_cd".into(), self.site_cd.clone().into());
-        body.insert("tno".into(), request.tno.clone().into());
-        body.insert("kcp_cert_info".into(), self.cert_info.clone().into());
-        body.insert("kcp_sign_data".into(), signature.into());
+        let mut body = self.signed_body(&request.tno, &plaintext)?;
         body.insert("pay_type".into(), request.pay_type.clone().into());
         Ok(PreparedRequest {
             url: format!("{}{INQUIRY_PATH}", self.base_url),
@@ -313,16 +308,25 @@ impl Merchant {
         })
     }
 
+    /// The fields every request starts with: who, which transaction, and the proof.
+    fn signed_body(
+        &self,
+        tno: &str,
+        plaintext: &str,
+    ) -> Result<serde_json::Map<String, serde_json::Value>> {
+        let mut body = serde_json::Map::new();
+        body.insert("site_cd".into(), self.site_cd.clone().into());
+        body.insert("tno".into(), tno.into());
+        body.insert("kcp_cert_info".into(), self.cert_info.clone().into());
+        body.insert("kcp_sign_data".into(), self.key.sign(plaintext)?.into());
+        Ok(body)
+    }
+
     fn modify_as(&self, request: &Modify, operation: Operation) -> Result<PreparedRequest> {
         let plaintext = sign::cancel_plaintext(&self.site_cd, &request.tno, &request.mod_type)?;
         // Validate every field before the (comparatively expensive) signature.
         let fields = request.wire_fields()?;
-        let signature = self.key.sign(&plaintext)?;
-        let mut body = serde_json::Map::new();
-        body.insert("site_cd".into(), self.site_cd.clone().into());
-        body.insert("tno".into(), request.tno.clone().into());
-        body.insert("kcp_cert_info".into(), self.cert_info.clone().into());
-        body.insert("kcp_sign_data".into(), signature.into());
+        let mut body = self.signed_body(&request.tno, &plaintext)?;
         body.insert("mod_type".into(), request.mod_type.clone().into());
         for (name, value) in fields {
             body.insert(name, value.into());
