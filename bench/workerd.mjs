@@ -1,12 +1,10 @@
 // Sustained requests per second in real workerd (npm `workerd`, `workerd serve config.capnp`),
 // on 127.0.0.1 only, for the same Worker with and without the RSA signature. A bounded load
 // loop: a fixed number of keep-alive connections, a fixed duration per phase, phases alternated.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
-import * as esbuild from 'esbuild';
+import { bundleWorker, freePort, startWorkerd } from '../tests/support/workerd.mjs';
 
 const CONNECTIONS = 4;
 const MAX_REQUESTS_PER_PHASE = 200_000;
@@ -15,17 +13,6 @@ const MAX_REQUESTS_PER_PHASE = 200_000;
 let counter = 0;
 const nextBody = () =>
   JSON.stringify({ tno: String(21234567890123 + (counter++ % 1_000_000)), amount: 1000, remaining: 5000, reason: '부분 취소' });
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 function post(agent, port) {
   const BODY = nextBody();
@@ -69,27 +56,7 @@ export async function runWorkerdBench({ root, seconds }) {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   // Bundled the way wrangler does: the `workerd` export condition, the .wasm kept as a module.
-  await esbuild.build({
-    entryPoints: [path.join(root, 'bench/workerd/worker.js')],
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    conditions: ['workerd', 'worker', 'browser'],
-    outfile: path.join(dir, 'worker.mjs'),
-    logLevel: 'error',
-    plugins: [
-      {
-        name: 'wasm-modules',
-        setup(build) {
-          build.onResolve({ filter: /\.wasm$/ }, (args) => {
-            const file = path.resolve(args.resolveDir, args.path);
-            fs.copyFileSync(file, path.join(dir, path.basename(file)));
-            return { path: `./${path.basename(file)}`, external: true };
-          });
-        },
-      },
-    ],
-  });
+  await bundleWorker({ entry: path.join(root, 'bench/workerd/worker.js'), outDir: dir });
   fs.copyFileSync(path.join(root, 'tests/fixtures/kcp/splPrikeyPKCS8.pem'), path.join(dir, 'key.pem'));
   fs.copyFileSync(path.join(root, 'tests/fixtures/kcp/splCert.pem'), path.join(dir, 'cert.pem'));
   const ports = { sign: await freePort(), nosign: await freePort() };
@@ -120,28 +87,27 @@ const signWorker :Workerd.Worker = ${worker('sign')};
 const nosignWorker :Workerd.Worker = ${worker('nosign')};
 `,
   );
-  const bin = path.join(root, 'node_modules/.bin/workerd');
-  const proc = spawn(bin, ['serve', 'config.capnp'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  let logs = '';
-  proc.stdout.on('data', (d) => (logs += d));
-  proc.stderr.on('data', (d) => (logs += d));
-  try {
-    const agent = new http.Agent({ keepAlive: false });
-    const deadline = Date.now() + 30_000;
-    for (const mode of ['sign', 'nosign']) {
-      for (;;) {
-        if (proc.exitCode !== null) throw new Error(`workerd exited ${proc.exitCode}:\n${logs}`);
+  // Each worker answers once before the load starts; the signing one with a whole signature.
+  const agent = new http.Agent({ keepAlive: false });
+  const waiting = ['sign', 'nosign'];
+  const workerd = await startWorkerd({
+    dir,
+    ready: async () => {
+      while (waiting.length) {
+        const mode = waiting[0];
         try {
           const body = JSON.parse(await post(agent, ports[mode]));
           if (mode === 'sign' && body.kcp_sign_data.length !== 344) throw new Error('no signature');
-          break;
         } catch (e) {
-          if (e.message === 'no signature' || /^HTTP/.test(e.message)) throw new Error(`${e.message}\n${logs}`);
-          if (Date.now() > deadline) throw new Error(`workerd did not start:\n${logs}`);
-          await new Promise((r) => setTimeout(r, 100));
+          if (e.message === 'no signature' || /^HTTP/.test(e.message)) throw e;
+          return false; // not listening yet
         }
+        waiting.shift();
       }
-    }
+      return true;
+    },
+  });
+  try {
     // Warm both (V8 tiers up), then alternate: nosign, sign, nosign, sign.
     await phase(ports.nosign, 1);
     await phase(ports.sign, 1);
@@ -165,6 +131,6 @@ const nosignWorker :Workerd.Worker = ${worker('nosign')};
       workerd: JSON.parse(fs.readFileSync(path.join(root, 'node_modules/workerd/package.json'), 'utf8')).version,
     };
   } finally {
-    proc.kill('SIGTERM');
+    workerd.stop();
   }
 }

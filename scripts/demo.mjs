@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { importByName } from './import-package.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const staging = process.argv.includes('--staging');
@@ -22,21 +23,7 @@ const bold = paint('1');
 // ---- the package, imported by its name, as a merchant's code would ---------------------------
 
 async function importPackage() {
-  try {
-    return { kcp: await import('kcp-wasm'), testing: await import('kcp-wasm/testing') };
-  } catch (e) {
-    if (e?.code !== 'ERR_MODULE_NOT_FOUND' || !String(e.message).includes("'kcp-wasm")) throw e;
-  }
-  // This repository is not a merchant's project: link the built package in once, the way
-  // `npm install ../pkg` would, so the bare name `kcp-wasm` resolves (node_modules is ignored by git).
-  const link = path.join(root, 'node_modules', 'kcp-wasm');
-  fs.mkdirSync(path.dirname(link), { recursive: true });
-  try {
-    fs.symlinkSync(path.join('..', 'pkg'), link, 'dir');
-  } catch (e) {
-    if (e.code !== 'EEXIST') throw e;
-  }
-  return { kcp: await import('kcp-wasm'), testing: await import('kcp-wasm/testing') };
+  return { kcp: await importByName('kcp-wasm'), testing: await importByName('kcp-wasm/testing') };
 }
 
 function readFixture(name) {

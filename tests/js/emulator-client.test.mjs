@@ -7,26 +7,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn, execFile } from 'node:child_process';
+import { importByName } from '../../scripts/import-package.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-// This repository is not a merchant project: link pkg/ in as node_modules/kcp-wasm if nothing
-// else did (the way `npm install ./pkg` would), so that the bare name resolves.
-async function importByName(specifier) {
-  try {
-    return await import(specifier);
-  } catch (e) {
-    if (e?.code !== 'ERR_MODULE_NOT_FOUND' || !String(e.message).includes("'kcp-wasm")) throw e;
-  }
-  const link = path.join(root, 'node_modules', 'kcp-wasm');
-  fs.mkdirSync(path.dirname(link), { recursive: true });
-  try {
-    fs.symlinkSync(path.join('..', 'pkg'), link, 'dir');
-  } catch (e) {
-    if (e.code !== 'EEXIST') throw e;
-  }
-  return import(specifier);
-}
 const kcp = await importByName('kcp-wasm');
 const { createKcpEmulator, EMULATOR_REFUSAL_CODES } = await importByName('kcp-wasm/testing');
 const { runEmulatorCli } = await import('../../pkg/src/testing/cli.js');

@@ -2,85 +2,16 @@
 // own export condition. Signatures are checked against OpenSSL's.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as esbuild from 'esbuild';
 import { KCP, root, opensslSign, opensslVerify } from '../js/helpers.mjs';
+import { bundleWorker, serveWorker } from '../support/workerd.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const bin = (name) => path.join(root, 'node_modules/.bin', name);
 const PLAINTEXT = 'T0000^21234567890123^STPC';
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-/**
- * Serves `dir` (holding the worker's modules, key.pem and cert.pem) with the npm workerd on a free
- * port. `modules` are [name, kind, file]. Resolves to { url, logs(), stop() }.
- */
-async function serveWorker(dir, modules) {
-  fs.copyFileSync(KCP.keyPath, path.join(dir, 'key.pem'));
-  fs.copyFileSync(KCP.certPath, path.join(dir, 'cert.pem'));
-  const port = await freePort();
-  const mods = modules.map(([name, kind, file]) => `    (name = ${JSON.stringify(name)}, ${kind} = embed ${JSON.stringify(file)}),`).join('\n');
-  fs.writeFileSync(
-    path.join(dir, 'config.capnp'),
-    `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [ (name = "main", worker = .kcpWorker) ],
-  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
-);
-const kcpWorker :Workerd.Worker = (
-  modules = [
-${mods}
-  ],
-  bindings = [
-    (name = "KCP_CERT", text = embed "cert.pem"),
-    (name = "KCP_KEY", text = embed "key.pem"),
-    (name = "KCP_KEY_PASSWORD", text = "${KCP.password}"),
-  ],
-  compatibilityDate = "2025-01-01",
-);
-`,
-  );
-  let logs = '';
-  const proc = spawn(bin('workerd'), ['serve', 'config.capnp'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  proc.stdout.on('data', (d) => (logs += d));
-  proc.stderr.on('data', (d) => (logs += d));
-  const url = `http://127.0.0.1:${port}/`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`workerd exited ${proc.exitCode}:\n${logs}`);
-    try {
-      if ((await fetch(url)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      proc.kill('SIGTERM');
-      throw new Error(`workerd did not start:\n${logs}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    url,
-    logs: () => logs,
-    stop: () => {
-      if (proc.exitCode === null) proc.kill('SIGTERM');
-    },
-  };
-}
 
 /** The checks run against tests/runtimes/workerd/worker.js however it was bundled. */
 function workerChecks(server) {
@@ -126,32 +57,8 @@ describe('workerd (Cloudflare Workers runtime), bundled by esbuild with the work
   before(async () => {
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
-    // What wrangler does: bundle with the `workerd` condition, keep .wasm imports as modules.
-    await esbuild.build({
-      entryPoints: [path.join(here, 'workerd/worker.js')],
-      bundle: true,
-      format: 'esm',
-      platform: 'neutral',
-      conditions: ['workerd', 'worker', 'browser'],
-      outfile: path.join(dir, 'worker.mjs'),
-      logLevel: 'error',
-      plugins: [
-        {
-          name: 'wasm-modules',
-          setup(build) {
-            build.onResolve({ filter: /\.wasm$/ }, (args) => {
-              const file = path.resolve(args.resolveDir, args.path);
-              fs.copyFileSync(file, path.join(dir, path.basename(file)));
-              return { path: `./${path.basename(file)}`, external: true };
-            });
-          },
-        },
-      ],
-    });
-    server = await serveWorker(dir, [
-      ['worker.mjs', 'esModule', 'worker.mjs'],
-      ['kcp_wasm_bg.wasm', 'wasm', 'kcp_wasm_bg.wasm'],
-    ]);
+    const modules = await bundleWorker({ entry: path.join(here, 'workerd/worker.js'), outDir: dir });
+    server = await serveWorker({ dir, modules });
   });
 
   after(() => server?.stop());
@@ -184,7 +91,7 @@ describe('workerd, running the bundle `wrangler deploy --dry-run` makes', () => 
     assert.equal(wasm.length, 1, 'wrangler kept the .wasm as one module');
     const main = fs.readdirSync(out).filter((f) => f.endsWith('.js'));
     assert.equal(main.length, 1, 'one bundled worker');
-    server = await serveWorker(out, [[main[0], 'esModule', main[0]], ...wasm.map((f) => [f, 'wasm', f])]);
+    server = await serveWorker({ dir: out, modules: [[main[0], 'esModule', main[0]], ...wasm.map((f) => [f, 'wasm', f])] });
   });
 
   after(() => server?.stop());
