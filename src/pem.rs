@@ -50,14 +50,7 @@ pub(crate) fn decode(input: &str) -> Result<Decoded, PemError> {
     if input.len() > MAX_PEM_LEN {
         return Err(PemError::TooLarge);
     }
-    let text = input.trim_start_matches('\u{feff}');
-    // Literal `\n` / `\r\n` escapes (env vars, JSON-escaped secrets) become real line breaks.
-    let text: Zeroizing<String> = Zeroizing::new(
-        text.replace("\\r\\n", "\n")
-            .replace("\\n", "\n")
-            .replace("\r\n", "\n")
-            .replace('\r', "\n"),
-    );
+    let text = normalize_line_breaks(input.trim_start_matches('\u{feff}'));
     let text = text.trim();
     let Some(begin) = text.find("-----BEGIN ") else {
         return decode_body(text).map(Decoded::Bare);
@@ -93,10 +86,44 @@ pub(crate) fn decode(input: &str) -> Result<Decoded, PemError> {
     }))
 }
 
+/// CRLF, lone CR and the escapes `\n` / `\r\n` (environment variables, JSON-escaped secrets)
+/// all become `\n`, in one pass into one wiped buffer: the text may be an unencrypted key, and
+/// a chain of `replace` calls would leave copies of it in freed memory.
+fn normalize_line_breaks(text: &str) -> Zeroizing<String> {
+    // The output is never longer than the input, so this buffer is never reallocated.
+    let mut out = Zeroizing::new(String::with_capacity(text.len()));
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, chars.peek()) {
+            ('\\', Some('n')) => {
+                chars.next();
+                out.push('\n');
+            }
+            ('\\', Some('r')) => {
+                chars.next();
+                let mut after = chars.clone();
+                if (after.next(), after.next()) == (Some('\\'), Some('n')) {
+                    chars.next();
+                    chars.next();
+                }
+                out.push('\n');
+            }
+            ('\r', next) => {
+                if next == Some(&'\n') {
+                    chars.next();
+                }
+                out.push('\n');
+            }
+            (c, _) => out.push(c),
+        }
+    }
+    out
+}
+
 /// Decodes a base64 body, ignoring all ASCII whitespace inside it.
 fn decode_body(body: &str) -> Result<Zeroizing<Vec<u8>>, PemError> {
-    let compact: Zeroizing<Vec<u8>> =
-        Zeroizing::new(body.bytes().filter(|b| !b.is_ascii_whitespace()).collect());
+    let mut compact = Zeroizing::new(Vec::with_capacity(body.len()));
+    compact.extend(body.bytes().filter(|b| !b.is_ascii_whitespace()));
     if compact.is_empty() {
         return Err(PemError::Empty);
     }
@@ -139,6 +166,8 @@ mod tests {
         assert_eq!(der(&format!("\n\n  {}  \n", PEM.trim_end())), want);
         assert_eq!(der(&PEM.replace('\n', "")), want);
         assert_eq!(der(&PEM.replace('\n', "\\n")), want);
+        assert_eq!(der(&PEM.replace('\n', "\\r\\n")), want);
+        assert_eq!(der(&PEM.replace('\n', "\r")), want);
         assert_eq!(der("AAECAwQF"), want);
     }
 

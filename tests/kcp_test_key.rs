@@ -194,3 +194,19 @@ fn the_plaintext_builders_give_what_openssl_signed() {
         assert_eq!(&key.sign(&plaintext).unwrap(), expected, "{plaintext}");
     }
 }
+
+/// The body carries `kcp_sign_data`; `Debug` of a prepared request must not print it.
+#[test]
+fn prepared_request_debug_hides_the_signature() {
+    use kcp_wasm::{Cancel, Environment, Merchant};
+    let merchant = Merchant::new("T0000", cert(), key(), Environment::Staging).unwrap();
+    let request = merchant
+        .cancel(&Cancel { tno: "21234567890123".into(), reason: None })
+        .unwrap();
+    let body: serde_json::Value = serde_json::from_str(&request.body).unwrap();
+    let signature = body["kcp_sign_data"].as_str().unwrap();
+    let debug = format!("{request:?}");
+    assert!(debug.contains("T0000^21234567890123^STSC"), "{debug}");
+    assert!(!debug.contains(signature));
+    assert!(!debug.contains(&signature[..16]));
+}

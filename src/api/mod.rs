@@ -180,7 +180,7 @@ pub struct Expect {
 /// assert!(body["kcp_sign_data"].as_str().is_some_and(|s| s.len() == 344));
 /// # Ok::<(), kcp_wasm::Error>(())
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct PreparedRequest {
     /// Full URL of the endpoint.
     pub url: String,
@@ -192,6 +192,23 @@ pub struct PreparedRequest {
     pub plaintext: String,
     /// What the reply must agree with; hand it to the response parser.
     pub expect: Expect,
+}
+
+impl std::fmt::Debug for PreparedRequest {
+    /// Everything but the body: it holds `kcp_sign_data`, which must not reach logs (it can be
+    /// replayed for the same plaintext).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PreparedRequest")
+            .field("url", &self.url)
+            .field("operation", &self.operation)
+            .field("plaintext", &self.plaintext)
+            .field(
+                "body",
+                &format_args!("<{} bytes, not shown>", self.body.len()),
+            )
+            .field("expect", &self.expect)
+            .finish()
+    }
 }
 
 /// A merchant's identity at KCP: `site_cd`, certificate and private key, and the server to talk

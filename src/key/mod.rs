@@ -208,15 +208,16 @@ impl MerchantKey {
         let key = rsa::PrivateKey::from_pkcs1_der(der).map_err(|_| Error::KeyInconsistent)?;
         // `rsa` recomputes dP, dQ and qInv from p, q and d; a file whose stored values differ is
         // damaged, and signing with it elsewhere would give wrong signatures. Refuse it.
-        let stored_match = key
-            .dp()
-            .is_some_and(|dp| same_integer(&dp.to_be_bytes(), fields.dp))
-            & key
-                .dq()
-                .is_some_and(|dq| same_integer(&dq.to_be_bytes(), fields.dq))
-            & key
-                .crt_coefficient()
-                .is_some_and(|qi| same_integer(&qi.to_be_bytes(), fields.qinv));
+        // Every copy of a secret value made here is wiped when dropped.
+        let same = |value: Option<Box<[u8]>>, stored: &[u8]| {
+            value
+                .map(Zeroizing::new)
+                .is_some_and(|v| same_integer(&v, stored))
+        };
+        let qinv = key.crt_coefficient().map(Zeroizing::new);
+        let stored_match = same(key.dp().map(|dp| dp.to_be_bytes()), fields.dp)
+            & same(key.dq().map(|dq| dq.to_be_bytes()), fields.dq)
+            & same(qinv.as_ref().map(|qi| qi.to_be_bytes()), fields.qinv);
         if !stored_match {
             return Err(Error::KeyInconsistent);
         }
