@@ -17,7 +17,6 @@ mod leaks;
 
 use std::fs;
 use std::path::PathBuf;
-use std::process::Command;
 
 use base64::Engine as _;
 use kcp_wasm::{
@@ -80,16 +79,6 @@ impl Transcript {
     }
 }
 
-/// The secret half of the KCP test key, decrypted by OpenSSL (None when OpenSSL is missing).
-fn kcp_private_der() -> Option<Vec<u8>> {
-    let out = Command::new("openssl")
-        .args(["pkcs8", "-in"])
-        .arg(fixtures().join("kcp/splPrikeyPKCS8.pem"))
-        .args(["-passin", "pass:changeit", "-outform", "DER"])
-        .output()
-        .ok()?;
-    out.status.success().then_some(out.stdout)
-}
 
 fn passwords(m: &Value) -> Vec<String> {
     let mut all: Vec<String> = vec![DISTINCTIVE.into(), "changeit".into(), "비밀번호한글".into()];
@@ -120,7 +109,7 @@ fn secrets(m: &Value, signatures: &[String]) -> leaks::Secrets {
         let der = fs::read(fixtures().join(format!("{bits}/pkcs8.der"))).unwrap();
         s.add_bytes("private key material", leaks::private_part(&der));
     }
-    match kcp_private_der() {
+    match leaks::kcp_private_der(&fixtures()) {
         Some(der) => s.add_bytes("KCP test key material", leaks::private_part(&der)),
         None => eprintln!("openssl not found: the KCP test key's own DER is not among the secrets"),
     }

@@ -16,7 +16,6 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::fs;
 use std::path::PathBuf;
-use std::process::Command;
 use std::sync::{Mutex, OnceLock};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -113,15 +112,6 @@ fn integers(private_part: &[u8]) -> Vec<Vec<u8>> {
     out
 }
 
-fn kcp_private_der() -> Option<Vec<u8>> {
-    let out = Command::new("openssl")
-        .args(["pkcs8", "-in"])
-        .arg(fixtures().join("kcp/splPrikeyPKCS8.pem"))
-        .args(["-passin", "pass:changeit", "-outform", "DER"])
-        .output()
-        .ok()?;
-    out.status.success().then_some(out.stdout)
-}
 
 fn windows() -> &'static Vec<([u8; RUN], u8)> {
     WINDOWS.get_or_init(|| {
@@ -132,7 +122,7 @@ fn windows() -> &'static Vec<([u8; RUN], u8)> {
             }
         };
         let mut ders = vec![fs::read(fixtures().join("rsa2048/pkcs8.der")).unwrap()];
-        ders.extend(kcp_private_der());
+        ders.extend(leaks::kcp_private_der(&fixtures()));
         for der in &ders {
             let private = leaks::private_part(der);
             add(0, private);

@@ -8,6 +8,8 @@
 #![allow(dead_code)]
 
 use std::collections::HashSet;
+use std::path::Path;
+use std::process::Command;
 
 use base64::Engine as _;
 
@@ -68,10 +70,8 @@ impl Secrets {
                 let Some(chunk) = standard.get(skip..) else { continue };
                 let len = chunk.len() - chunk.len() % 4;
                 let engine = base64::engine::general_purpose::STANDARD_NO_PAD;
-                if let Ok(bytes) = engine.decode(&chunk[..len]) {
-                    if self.bytes_leak(&bytes) {
-                        return Some("key material (base64)".into());
-                    }
+                if engine.decode(&chunk[..len]).is_ok_and(|bytes| self.bytes_leak(&bytes)) {
+                    return Some("key material (base64)".into());
                 }
             }
         }
@@ -79,10 +79,8 @@ impl Secrets {
             for skip in 0..2 {
                 let chunk = &run[skip..];
                 let chunk = &chunk[..chunk.len() - chunk.len() % 2];
-                if let Ok(bytes) = hex::decode(chunk) {
-                    if self.bytes_leak(&bytes) {
-                        return Some("key material (hex)".into());
-                    }
+                if hex::decode(chunk).is_ok_and(|bytes| self.bytes_leak(&bytes)) {
+                    return Some("key material (hex)".into());
                 }
             }
         }
@@ -161,4 +159,15 @@ pub fn bmp(password: &str) -> Vec<u8> {
     let mut out: Vec<u8> = password.encode_utf16().flat_map(u16::to_be_bytes).collect();
     out.extend([0, 0]);
     out
+}
+
+/// The secret half of the KCP test key, decrypted by OpenSSL (None when OpenSSL is missing).
+pub fn kcp_private_der(fixtures: &Path) -> Option<Vec<u8>> {
+    let out = Command::new("openssl")
+        .args(["pkcs8", "-in"])
+        .arg(fixtures.join("kcp/splPrikeyPKCS8.pem"))
+        .args(["-passin", "pass:changeit", "-outform", "DER"])
+        .output()
+        .ok()?;
+    out.status.success().then_some(out.stdout)
 }
