@@ -294,6 +294,17 @@ fn prepared_to_js(p: &PreparedRequest) -> JsValue {
     })
 }
 
+/// Reads a request object with `build` and hands back the prepared request as a JS object.
+fn prepare(
+    input: &JsValue,
+    build: impl FnOnce(&JsValue) -> Result<PreparedRequest, Error>,
+) -> JsResult<JsValue> {
+    require_object(input, "request")
+        .and_then(|()| build(input))
+        .map(|p| prepared_to_js(&p))
+        .map_err(to_js)
+}
+
 fn read_expect(expect: &JsValue) -> Result<Expect, Error> {
     require_object(expect, "expect")?;
     let operation = req_str(expect, "operation", "expect")?;
@@ -376,38 +387,33 @@ impl Merchant {
     /// Full cancel: `{ tno, reason? }`.
     #[wasm_bindgen(js_name = prepareCancel)]
     pub fn prepare_cancel(&self, input: JsValue) -> JsResult<JsValue> {
-        let run = || -> Result<PreparedRequest, Error> {
-            require_object(&input, "request")?;
+        prepare(&input, |input| {
             self.inner.cancel(&Cancel {
-                tno: req_str(&input, "tno", "tno")?,
-                reason: opt_str(&input, "reason", "mod_desc")?,
+                tno: req_str(input, "tno", "tno")?,
+                reason: opt_str(input, "reason", "mod_desc")?,
             })
-        };
-        run().map(|p| prepared_to_js(&p)).map_err(to_js)
+        })
     }
 
     /// Partial refund: `{ tno, amount, remaining, reason?, tax? }`.
     #[wasm_bindgen(js_name = prepareRefund)]
     pub fn prepare_refund(&self, input: JsValue) -> JsResult<JsValue> {
-        let run = || -> Result<PreparedRequest, Error> {
-            require_object(&input, "request")?;
+        prepare(&input, |input| {
             self.inner.refund(&Refund {
-                tno: req_str(&input, "tno", "tno")?,
-                amount: req_amount(&input, "amount", "mod_mny")?,
-                remaining: req_amount(&input, "remaining", "rem_mny")?,
-                reason: opt_str(&input, "reason", "mod_desc")?,
-                tax: read_tax(&input)?,
+                tno: req_str(input, "tno", "tno")?,
+                amount: req_amount(input, "amount", "mod_mny")?,
+                remaining: req_amount(input, "remaining", "rem_mny")?,
+                reason: opt_str(input, "reason", "mod_desc")?,
+                tax: read_tax(input)?,
             })
-        };
-        run().map(|p| prepared_to_js(&p)).map_err(to_js)
+        })
     }
 
     /// Any modification: `{ tno, modType, reason?, amount?, remaining?, tax?, refundAccount?, extra? }`.
     #[wasm_bindgen(js_name = prepareModify)]
     pub fn prepare_modify(&self, input: JsValue) -> JsResult<JsValue> {
-        let run = || -> Result<PreparedRequest, Error> {
-            require_object(&input, "request")?;
-            let account = get(&input, "refundAccount");
+        prepare(&input, |input| {
+            let account = get(input, "refundAccount");
             let refund_account = if account.is_undefined() || account.is_null() {
                 None
             } else {
@@ -420,7 +426,7 @@ impl Merchant {
                     comp_type: opt_str(&account, "compType", "mod_comp_type")?,
                 })
             };
-            let extra_obj = get(&input, "extra");
+            let extra_obj = get(input, "extra");
             let mut extra = Vec::new();
             if !(extra_obj.is_undefined() || extra_obj.is_null()) {
                 require_object(&extra_obj, "extra")?;
@@ -434,30 +440,27 @@ impl Merchant {
                 }
             }
             self.inner.modify(&Modify {
-                tno: req_str(&input, "tno", "tno")?,
-                mod_type: req_str(&input, "modType", "mod_type")?,
-                reason: opt_str(&input, "reason", "mod_desc")?,
-                amount: opt_amount(&input, "amount", "mod_mny")?,
-                remaining: opt_amount(&input, "remaining", "rem_mny")?,
-                tax: read_tax(&input)?,
+                tno: req_str(input, "tno", "tno")?,
+                mod_type: req_str(input, "modType", "mod_type")?,
+                reason: opt_str(input, "reason", "mod_desc")?,
+                amount: opt_amount(input, "amount", "mod_mny")?,
+                remaining: opt_amount(input, "remaining", "rem_mny")?,
+                tax: read_tax(input)?,
                 refund_account,
                 extra,
             })
-        };
-        run().map(|p| prepared_to_js(&p)).map_err(to_js)
+        })
     }
 
     /// Inquiry: `{ tno, payType }`.
     #[wasm_bindgen(js_name = prepareInquiry)]
     pub fn prepare_inquiry(&self, input: JsValue) -> JsResult<JsValue> {
-        let run = || -> Result<PreparedRequest, Error> {
-            require_object(&input, "request")?;
+        prepare(&input, |input| {
             self.inner.inquiry(&Inquiry {
-                tno: req_str(&input, "tno", "tno")?,
-                pay_type: req_str(&input, "payType", "pay_type")?,
+                tno: req_str(input, "tno", "tno")?,
+                pay_type: req_str(input, "payType", "pay_type")?,
             })
-        };
-        run().map(|p| prepared_to_js(&p)).map_err(to_js)
+        })
     }
 }
 
