@@ -30,8 +30,11 @@ impl PublicKey {
         Ok(Self { key })
     }
 
-    pub(crate) fn from_rsa(key: rsa::PublicKey) -> Self {
-        Self { key }
+    /// The key with modulus `n` and exponent `e` (big-endian), if `rsa` accepts them.
+    pub(crate) fn from_n_e(n: &[u8], e: &[u8]) -> Option<Self> {
+        let n = rsa::BoxedUint::from_be_slice_vartime(n);
+        let e = rsa::BoxedUint::from_be_slice_vartime(e);
+        rsa::PublicKey::new(n, e).ok().map(|key| Self { key })
     }
 
     /// The modulus size in bits.

@@ -201,7 +201,10 @@ fn prepared_request_debug_hides_the_signature() {
     use kcp_wasm::{Cancel, Environment, Merchant};
     let merchant = Merchant::new("T0000", cert(), key(), Environment::Staging).unwrap();
     let request = merchant
-        .cancel(&Cancel { tno: "21234567890123".into(), reason: None })
+        .cancel(&Cancel {
+            tno: "21234567890123".into(),
+            reason: None,
+        })
         .unwrap();
     let body: serde_json::Value = serde_json::from_str(&request.body).unwrap();
     let signature = body["kcp_sign_data"].as_str().unwrap();

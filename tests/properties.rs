@@ -53,9 +53,16 @@ fn secrets() -> &'static leaks::Secrets {
     S.get_or_init(|| {
         let der = fs::read(fixtures().join("rsa2048/pkcs8.der")).unwrap();
         let mut s = leaks::Secrets::new();
-        s.add_bytes("rsa2048 private key (d, p, q, dP, dQ, qInv)", leaks::private_part(&der));
+        s.add_bytes(
+            "rsa2048 private key (d, p, q, dP, dQ, qInv)",
+            leaks::private_part(&der),
+        );
         s.add_string("password", "changeit");
-        for pem in ["rsa2048/pkcs8.pem", "rsa2048/pkcs1.pem", "rsa2048/kcp-pkcs12.pem"] {
+        for pem in [
+            "rsa2048/pkcs8.pem",
+            "rsa2048/pkcs1.pem",
+            "rsa2048/kcp-pkcs12.pem",
+        ] {
             let text = read(pem);
             s.add_string("private key PEM", text.trim());
             // Its base64 body on one line, the way a one-line secret store holds it.
@@ -155,7 +162,12 @@ enum Req {
 }
 
 fn account() -> impl Strategy<Value = RefundAccount> {
-    ("BK[0-9]{2}", "[0-9]{2,6}-[0-9]{2,6}", "[가-힣]{2,4}", proptest::option::of("[0-9]{1,2}"))
+    (
+        "BK[0-9]{2}",
+        "[0-9]{2,6}-[0-9]{2,6}",
+        "[가-힣]{2,4}",
+        proptest::option::of("[0-9]{1,2}"),
+    )
         .prop_map(|(bank_code, account, depositor, sub_type)| RefundAccount {
             bank_code,
             account,
@@ -170,18 +182,41 @@ fn request() -> impl Strategy<Value = Req> {
     prop_oneof![
         (tno.clone(), proptest::option::of(text(30)))
             .prop_map(|(tno, reason)| Req::Cancel(Cancel { tno, reason })),
-        (tno.clone(), 1..=MAX, proptest::option::of(text(30))).prop_flat_map(|(tno, remaining, reason)| {
-            (1..=remaining).prop_map(move |amount| {
-                Req::Refund(Refund { tno: tno.clone(), amount, remaining, reason: reason.clone(), tax: None })
-            })
-        }),
-        (tno.clone(), select(&["STE1", "STE2", "STHD", "STMR"][..]), account(), "[0-9]{6,12}", "[A-Z]{2,4}")
+        (tno.clone(), 1..=MAX, proptest::option::of(text(30))).prop_flat_map(
+            |(tno, remaining, reason)| {
+                (1..=remaining).prop_map(move |amount| {
+                    Req::Refund(Refund {
+                        tno: tno.clone(),
+                        amount,
+                        remaining,
+                        reason: reason.clone(),
+                        tax: None,
+                    })
+                })
+            }
+        ),
+        (
+            tno.clone(),
+            select(&["STE1", "STE2", "STHD", "STMR"][..]),
+            account(),
+            "[0-9]{6,12}",
+            "[A-Z]{2,4}"
+        )
             .prop_map(|(tno, mod_type, account, deli_numb, deli_corp)| {
-                let mut m = Modify { tno, mod_type: mod_type.to_string(), ..Modify::default() };
+                let mut m = Modify {
+                    tno,
+                    mod_type: mod_type.to_string(),
+                    ..Modify::default()
+                };
                 match mod_type {
                     "STHD" => m.refund_account = Some(account),
                     "STMR" => m.amount = Some(deli_numb.parse().unwrap()),
-                    _ => m.extra = vec![("deli_numb".into(), deli_numb), ("deli_corp".into(), deli_corp)],
+                    _ => {
+                        m.extra = vec![
+                            ("deli_numb".into(), deli_numb),
+                            ("deli_corp".into(), deli_corp),
+                        ]
+                    }
                 }
                 Req::Modify(m)
             }),
@@ -287,7 +322,19 @@ proptest! {
 
 fn amount() -> impl Strategy<Value = u64> {
     prop_oneof![
-        select(&[0, 1, 2, MAX - 1, MAX, MAX + 1, u64::MAX / 3, u64::MAX - 1, u64::MAX][..]),
+        select(
+            &[
+                0,
+                1,
+                2,
+                MAX - 1,
+                MAX,
+                MAX + 1,
+                u64::MAX / 3,
+                u64::MAX - 1,
+                u64::MAX
+            ][..]
+        ),
         0..=MAX,
         any::<u64>(),
     ]
@@ -308,7 +355,11 @@ fn tax_for(total: u64) -> impl Strategy<Value = TaxSplit> {
         // An exact split.
         (0..=a, 0..=a).prop_map(move |(x, y)| {
             let (x, y) = (x.min(y), x.max(y));
-            TaxSplit { taxable: x, vat: y - x, tax_free: a - y }
+            TaxSplit {
+                taxable: x,
+                vat: y - x,
+                tax_free: a - y,
+            }
         }),
         // Off by a little.
         (0..=a, select(&[-1i64, 1][..])).prop_map(move |(x, d)| TaxSplit {
@@ -317,12 +368,21 @@ fn tax_for(total: u64) -> impl Strategy<Value = TaxSplit> {
             tax_free: (a - x).saturating_add_signed(d),
         }),
         // Anything, including parts that would overflow a sum.
-        (amount(), amount(), amount()).prop_map(|(taxable, vat, tax_free)| TaxSplit { taxable, vat, tax_free }),
+        (amount(), amount(), amount()).prop_map(|(taxable, vat, tax_free)| TaxSplit {
+            taxable,
+            vat,
+            tax_free
+        }),
     ]
 }
 
 /// The specification, written independently of the implementation.
-fn spec_accepts(mod_type: &str, amount: Option<u64>, remaining: Option<u64>, tax: Option<TaxSplit>) -> bool {
+fn spec_accepts(
+    mod_type: &str,
+    amount: Option<u64>,
+    remaining: Option<u64>,
+    tax: Option<TaxSplit>,
+) -> bool {
     let amounts_ok = match (mod_type, amount, remaining) {
         ("STSC", None, None) => true,
         ("STSC", _, _) => false,
@@ -345,18 +405,30 @@ fn spec_accepts(mod_type: &str, amount: Option<u64>, remaining: Option<u64>, tax
 }
 
 fn check_amounts(modify: Modify) -> Result<(), TestCaseError> {
-    let want = spec_accepts(&modify.mod_type, modify.amount, modify.remaining, modify.tax);
+    let want = spec_accepts(
+        &modify.mod_type,
+        modify.amount,
+        modify.remaining,
+        modify.tax,
+    );
     match merchant().modify(&modify) {
         Ok(p) => {
             prop_assert!(want, "accepted against the specification: {:?}", modify);
             let body: Map<String, Value> = serde_json::from_str(&p.body).unwrap();
-            let field = |k: &str| body.get(k).and_then(Value::as_str).map(|s| s.parse::<u64>().unwrap());
+            let field = |k: &str| {
+                body.get(k)
+                    .and_then(Value::as_str)
+                    .map(|s| s.parse::<u64>().unwrap())
+            };
             prop_assert_eq!(field("mod_mny"), modify.amount);
             prop_assert_eq!(field("rem_mny"), modify.remaining);
             prop_assert_eq!(p.expect.amount, modify.amount);
             if modify.mod_type == "STPC" {
                 prop_assert_eq!(p.operation, Operation::Refund);
-                prop_assert_eq!(p.expect.remaining_after, Some(modify.remaining.unwrap() - modify.amount.unwrap()));
+                prop_assert_eq!(
+                    p.expect.remaining_after,
+                    Some(modify.remaining.unwrap() - modify.amount.unwrap())
+                );
             }
             if let Some(t) = modify.tax {
                 prop_assert_eq!(body.get("tax_flag").and_then(Value::as_str), Some("TG03"));
@@ -366,12 +438,26 @@ fn check_amounts(modify: Modify) -> Result<(), TestCaseError> {
             }
         }
         Err(e) => {
-            prop_assert!(!want, "refused against the specification: {:?}: {}", modify, e);
+            prop_assert!(
+                !want,
+                "refused against the specification: {:?}: {}",
+                modify,
+                e
+            );
             prop_assert_eq!(e.code(), "FIELD_INVALID");
             let field = e.field().unwrap();
             prop_assert!(
-                ["mod_mny", "rem_mny", "mod_tax_mny", "mod_vat_mny", "mod_free_mny", "tax_flag"].contains(&field),
-                "refused for {}", field
+                [
+                    "mod_mny",
+                    "rem_mny",
+                    "mod_tax_mny",
+                    "mod_vat_mny",
+                    "mod_free_mny",
+                    "tax_flag"
+                ]
+                .contains(&field),
+                "refused for {}",
+                field
             );
         }
     }
@@ -459,7 +545,15 @@ fn shape() -> impl Strategy<Value = Shape> {
         select(&["", "\n", "\r\n", "\n\n  ", " "][..]),
         prop::bool::weighted(0.15),
     )
-        .prop_map(|(eol, width, escaped, bom, lead, trail, bare)| Shape { eol, width, escaped, bom, lead, trail, bare })
+        .prop_map(|(eol, width, escaped, bom, lead, trail, bare)| Shape {
+            eol,
+            width,
+            escaped,
+            bom,
+            lead,
+            trail,
+            bare,
+        })
 }
 
 fn render(der: &[u8], s: &Shape) -> String {
@@ -468,12 +562,18 @@ fn render(der: &[u8], s: &Shape) -> String {
     let body: Vec<&str> = if s.width == 0 {
         vec![b64.as_str()]
     } else {
-        b64.as_bytes().chunks(s.width).map(|c| std::str::from_utf8(c).unwrap()).collect()
+        b64.as_bytes()
+            .chunks(s.width)
+            .map(|c| std::str::from_utf8(c).unwrap())
+            .collect()
     };
     let mut pem = if s.bare {
         body.join(eol)
     } else {
-        format!("-----BEGIN CERTIFICATE-----{eol}{}{eol}-----END CERTIFICATE-----", body.join(eol))
+        format!(
+            "-----BEGIN CERTIFICATE-----{eol}{}{eol}-----END CERTIFICATE-----",
+            body.join(eol)
+        )
     };
     pem = format!("{}{pem}{}", s.lead, s.trail);
     if s.escaped && s.eol != "\r" {
@@ -495,7 +595,11 @@ fn certs() -> &'static Vec<(String, Vec<u8>, String)> {
             .iter()
             .map(|(file, info)| {
                 let cert = Certificate::from_pem(&read(file)).unwrap();
-                (file.clone(), cert.der().to_vec(), info["kcp_cert_info"].as_str().unwrap().to_string())
+                (
+                    file.clone(),
+                    cert.der().to_vec(),
+                    info["kcp_cert_info"].as_str().unwrap().to_string(),
+                )
             })
             .collect()
     })

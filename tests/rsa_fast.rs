@@ -174,7 +174,7 @@ fn raw_private_operation_inverts_the_public_one() {
             inputs.push(c);
         }
         for c in &inputs {
-            let m = fast.private_op(&reference, c).expect("private op");
+            let m = fast.private_op(c).expect("private op");
             assert_eq!(m.len(), k);
             let m_int = rsa::BoxedUint::from_be_slice(&m, reference.n().bits_precision()).unwrap();
             // m^65537 mod n by square-and-multiply (the fixtures' e).
@@ -235,7 +235,7 @@ fn swapped_primes_sign_the_same() {
             let message = rng.bytes(40);
             let expected = signer.sign(&message).to_vec();
             assert_eq!(
-                fast.sign_pkcs1v15_sha256(&swapped, &message).unwrap(),
+                fast.sign_pkcs1v15_sha256(&message).unwrap(),
                 expected,
                 "{rel} with p < q"
             );
@@ -277,5 +277,142 @@ fn fresh_openssl_keys_sign_like_the_rsa_crate() {
                 "fresh {bits}-bit key"
             );
         }
+    }
+}
+
+/// Big-endian `a + b` (no length limit).
+fn add_be(a: &[u8], b: &[u8]) -> Vec<u8> {
+    let len = a.len().max(b.len()) + 1;
+    let mut out = vec![0u8; len];
+    let mut carry = 0u16;
+    for i in 0..len {
+        let x = a.len().checked_sub(i + 1).map_or(0, |j| a[j]) as u16;
+        let y = b.len().checked_sub(i + 1).map_or(0, |j| b[j]) as u16;
+        let v = x + y + carry;
+        out[len - 1 - i] = v as u8;
+        carry = v >> 8;
+    }
+    out
+}
+
+/// Big-endian `a · b`.
+fn mul_be(a: &[u8], b: &[u8]) -> Vec<u8> {
+    let mut out = vec![0u32; a.len() + b.len()];
+    for (i, &x) in a.iter().rev().enumerate() {
+        for (j, &y) in b.iter().rev().enumerate() {
+            out[i + j] += x as u32 * y as u32;
+        }
+        // Keep the columns small.
+        let mut carry = 0u32;
+        for limb in out.iter_mut() {
+            let v = *limb + carry;
+            *limb = v & 0xff;
+            carry = v >> 8;
+        }
+    }
+    out.iter().rev().map(|&l| l as u8).collect()
+}
+
+/// Big-endian `a − b` for `a ≥ b`.
+fn sub_be(a: &[u8], b: &[u8]) -> Vec<u8> {
+    let mut out = a.to_vec();
+    let mut borrow = 0i16;
+    for i in 0..a.len() {
+        let y = b.len().checked_sub(i + 1).map_or(0, |j| b[j]) as i16;
+        let v = a[a.len() - 1 - i] as i16 - y - borrow;
+        out[a.len() - 1 - i] = v.rem_euclid(256) as u8;
+        borrow = (v < 0) as i16;
+    }
+    assert_eq!(borrow, 0, "a < b");
+    out
+}
+
+/// `CrtKey::from_parts` checks what the `rsa` crate checked when it rebuilt a key: every value
+/// damaged on its own is refused, including the damage only one check can see (a `d` that
+/// satisfies every congruence but is not below `n`; a `qInv` congruent to the right one but not
+/// below `p`), and the untouched values are accepted.
+#[test]
+fn inconsistent_key_values_are_refused() {
+    use kcp_wasm::rsa_fast::{PartsError, RsaParts};
+    use rsa::traits::PrivateKeyParts as _;
+    for &(rel, _) in KEYS {
+        let (reference, _) = load(rel);
+        let primes = reference.primes();
+        let [n, e, d, p, q, dp, dq, qinv] = [
+            reference.n().to_be_bytes(),
+            reference.e().to_be_bytes(),
+            reference.d().to_be_bytes(),
+            primes[0].to_be_bytes(),
+            primes[1].to_be_bytes(),
+            reference.dp().unwrap().to_be_bytes(),
+            reference.dq().unwrap().to_be_bytes(),
+            reference.crt_coefficient().unwrap().to_be_bytes(),
+        ]
+        .map(|b| b.to_vec());
+        let parts = RsaParts {
+            n: &n,
+            e: &e,
+            d: &d,
+            p: &p,
+            q: &q,
+            dp: &dp,
+            dq: &dq,
+            qinv: &qinv,
+        };
+        assert!(CrtKey::from_parts(&parts).is_ok(), "{rel}: the key itself");
+
+        // Bit 1 of the last byte: odd values stay odd.
+        let flip = |v: &[u8]| {
+            let mut v = v.to_vec();
+            *v.last_mut().unwrap() ^= 2;
+            v
+        };
+        // φ(n) = n − p − q + 1: d + φ(n) satisfies d·e ≡ 1 modulo p−1 and q−1 but is ≥ n.
+        let phi = add_be(&sub_be(&sub_be(&n, &p), &q), &[1]);
+        let d_plus_phi = add_be(&d, &phi);
+        let qinv_plus_p = add_be(&qinv, &p);
+        let dp_plus = add_be(&dp, &sub_be(&p, &[1]));
+        let e3 = [3u8];
+        let damaged: Vec<(&str, Vec<u8>)> = vec![
+            ("n", flip(&n)),
+            ("e", flip(&e)),
+            ("e = 3", e3.to_vec()),
+            ("d", flip(&d)),
+            ("d + φ(n)", d_plus_phi),
+            ("p", flip(&p)),
+            ("q", flip(&q)),
+            ("dP", flip(&dp)),
+            ("dP + p − 1", dp_plus),
+            ("dQ", flip(&dq)),
+            ("qInv", flip(&qinv)),
+            ("qInv + p", qinv_plus_p),
+        ];
+        for (what, value) in &damaged {
+            let mut bad = parts;
+            match what.split(' ').next().unwrap() {
+                "n" => bad.n = value,
+                "e" => bad.e = value,
+                "d" => bad.d = value,
+                "p" => bad.p = value,
+                "q" => bad.q = value,
+                "dP" => bad.dp = value,
+                "dQ" => bad.dq = value,
+                "qInv" => bad.qinv = value,
+                other => unreachable!("{other}"),
+            }
+            assert_eq!(
+                CrtKey::from_parts(&bad).err(),
+                Some(PartsError::Inconsistent),
+                "{rel}: damaged {what} was accepted"
+            );
+        }
+        // p = q (n = p²): refused even though every congruence could be made to hold.
+        let p_squared = mul_be(&p, &p);
+        let same = RsaParts {
+            n: &p_squared,
+            q: &p,
+            ..parts
+        };
+        assert!(CrtKey::from_parts(&same).is_err(), "{rel}: p = q");
     }
 }

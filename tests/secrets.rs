@@ -20,8 +20,8 @@ use std::path::PathBuf;
 
 use base64::Engine as _;
 use kcp_wasm::{
-    Cancel, Certificate, Environment, Expect, Inquiry, Merchant, MerchantKey, Modify, Operation, Refund,
-    RefundAccount, TaxSplit, parse_inquiry_response, parse_modify_response,
+    Cancel, Certificate, Environment, Expect, Inquiry, Merchant, MerchantKey, Modify, Operation,
+    Refund, RefundAccount, TaxSplit, parse_inquiry_response, parse_modify_response,
 };
 use serde_json::Value;
 
@@ -61,14 +61,19 @@ struct Transcript {
 impl Transcript {
     fn error(&mut self, context: &str, e: &kcp_wasm::Error) {
         self.codes.insert(e.code());
-        self.lines.push((format!("{context}: Display"), e.to_string()));
-        self.lines.push((format!("{context}: Debug"), format!("{e:?}")));
-        self.lines.push((format!("{context}: Debug (pretty)"), format!("{e:#?}")));
+        self.lines
+            .push((format!("{context}: Display"), e.to_string()));
+        self.lines
+            .push((format!("{context}: Debug"), format!("{e:?}")));
+        self.lines
+            .push((format!("{context}: Debug (pretty)"), format!("{e:#?}")));
     }
 
     fn debug(&mut self, context: &str, value: &dyn std::fmt::Debug) {
-        self.lines.push((format!("{context}: Debug"), format!("{value:?}")));
-        self.lines.push((format!("{context}: Debug (pretty)"), format!("{value:#?}")));
+        self.lines
+            .push((format!("{context}: Debug"), format!("{value:?}")));
+        self.lines
+            .push((format!("{context}: Debug (pretty)"), format!("{value:#?}")));
     }
 
     fn result<T: std::fmt::Debug>(&mut self, context: &str, r: &Result<T, kcp_wasm::Error>) {
@@ -78,7 +83,6 @@ impl Transcript {
         }
     }
 }
-
 
 fn passwords(m: &Value) -> Vec<String> {
     let mut all: Vec<String> = vec![DISTINCTIVE.into(), "changeit".into(), "비밀번호한글".into()];
@@ -113,10 +117,18 @@ fn secrets(m: &Value, signatures: &[String]) -> leaks::Secrets {
         Some(der) => s.add_bytes("KCP test key material", leaks::private_part(&der)),
         None => eprintln!("openssl not found: the KCP test key's own DER is not among the secrets"),
     }
-    s.add_bytes("KCP test key's 3DES key", &hex::decode(KCP_3DES_KEY).unwrap());
+    s.add_bytes(
+        "KCP test key's 3DES key",
+        &hex::decode(KCP_3DES_KEY).unwrap(),
+    );
     for sig in signatures {
         s.add_string("a signature", sig);
-        s.add_bytes("a signature (bytes)", &base64::engine::general_purpose::STANDARD.decode(sig).unwrap());
+        s.add_bytes(
+            "a signature (bytes)",
+            &base64::engine::general_purpose::STANDARD
+                .decode(sig)
+                .unwrap(),
+        );
     }
     s
 }
@@ -153,7 +165,10 @@ fn the_scanner_finds_what_it_looks_for() {
     // What must not be flagged: public data and 15-byte runs.
     assert!(s.find(&b64.encode(&private[10..25])).is_none());
     let cert = Certificate::from_pem(&read("rsa2048/cert.pem")).unwrap();
-    assert!(s.find(&cert.to_kcp_cert_info()).is_none(), "the modulus is public");
+    assert!(
+        s.find(&cert.to_kcp_cert_info()).is_none(),
+        "the modulus is public"
+    );
     assert!(s.find(&format!("{cert:?}")).is_none());
 }
 
@@ -190,23 +205,47 @@ fn no_error_or_debug_output_leaks_a_secret() {
             continue;
         }
         signatures.push(key.sign(plaintexts[signatures.len() % 2]).unwrap());
-        t.result(&format!("key {file} with a wrong password"), &load(file, DISTINCTIVE));
+        t.result(
+            &format!("key {file} with a wrong password"),
+            &load(file, DISTINCTIVE),
+        );
         if !password.is_empty() {
-            t.result(&format!("key {file} with password+suffix"), &load(file, &format!("{password}{DISTINCTIVE}")));
+            t.result(
+                &format!("key {file} with password+suffix"),
+                &load(file, &format!("{password}{DISTINCTIVE}")),
+            );
         }
         // The same file, damaged: cut short, a flipped byte in the middle, then as a certificate.
         let bytes = fs::read(fixtures().join(file)).unwrap();
         let cut = &bytes[..bytes.len() * 2 / 3];
-        t.result(&format!("key {file} cut short (DER)"), &MerchantKey::from_der(cut, DISTINCTIVE));
-        t.result(&format!("key {file} cut short (text)"), &MerchantKey::from_pem(&String::from_utf8_lossy(cut), DISTINCTIVE));
+        t.result(
+            &format!("key {file} cut short (DER)"),
+            &MerchantKey::from_der(cut, DISTINCTIVE),
+        );
+        t.result(
+            &format!("key {file} cut short (text)"),
+            &MerchantKey::from_pem(&String::from_utf8_lossy(cut), DISTINCTIVE),
+        );
         let mut flipped = bytes.clone();
         let mid = flipped.len() / 2;
         flipped[mid] ^= 0x01;
         let flipped_text = String::from_utf8_lossy(&flipped).into_owned();
-        t.result(&format!("key {file} flipped"), &MerchantKey::from_der(&flipped, password));
-        t.result(&format!("key {file} flipped (text)"), &MerchantKey::from_pem(&flipped_text, password));
-        t.result(&format!("key {file} as certificate (DER)"), &Certificate::from_der(&bytes));
-        t.result(&format!("key {file} as certificate (text)"), &Certificate::from_pem(&String::from_utf8_lossy(&bytes)));
+        t.result(
+            &format!("key {file} flipped"),
+            &MerchantKey::from_der(&flipped, password),
+        );
+        t.result(
+            &format!("key {file} flipped (text)"),
+            &MerchantKey::from_pem(&flipped_text, password),
+        );
+        t.result(
+            &format!("key {file} as certificate (DER)"),
+            &Certificate::from_der(&bytes),
+        );
+        t.result(
+            &format!("key {file} as certificate (text)"),
+            &Certificate::from_pem(&String::from_utf8_lossy(&bytes)),
+        );
     }
 
     // Malformed certificates.
@@ -231,11 +270,22 @@ fn no_error_or_debug_output_leaks_a_secret() {
     let kcp_cert = Certificate::from_pem(&cert_pem).unwrap();
     t.debug("KCP certificate", &kcp_cert);
     let mismatch = Certificate::from_pem(&read("mismatch/cert.pem")).unwrap();
-    t.result("mismatched merchant", &Merchant::new("T0000", mismatch, kcp_key(), Environment::Staging));
-    t.result("bad site_cd", &Merchant::new("T0^00", kcp_cert.clone(), kcp_key(), Environment::Staging));
+    t.result(
+        "mismatched merchant",
+        &Merchant::new("T0000", mismatch, kcp_key(), Environment::Staging),
+    );
+    t.result(
+        "bad site_cd",
+        &Merchant::new("T0^00", kcp_cert.clone(), kcp_key(), Environment::Staging),
+    );
     t.result(
         "bad base URL",
-        &Merchant::new("T0000", kcp_cert.clone(), kcp_key(), Environment::Custom(format!("https://u:{DISTINCTIVE}@x"))),
+        &Merchant::new(
+            "T0000",
+            kcp_cert.clone(),
+            kcp_key(),
+            Environment::Custom(format!("https://u:{DISTINCTIVE}@x")),
+        ),
     );
     let merchant = Merchant::new("T0000", kcp_cert, kcp_key(), Environment::Staging).unwrap();
     t.debug("merchant", &merchant);
@@ -243,43 +293,136 @@ fn no_error_or_debug_output_leaks_a_secret() {
     // Bad fields (refused before signing).
     let tno = "21234567890123".to_string();
     let bad_requests: Vec<Modify> = vec![
-        Modify { tno: "1^STPC".into(), mod_type: "STSC".into(), ..Modify::default() },
-        Modify { tno: tno.clone(), mod_type: "XXXX".into(), ..Modify::default() },
-        Modify { tno: tno.clone(), mod_type: "STSC".into(), reason: Some("a\nb".into()), ..Modify::default() },
-        Modify { tno: tno.clone(), mod_type: "STSC".into(), reason: Some("가".repeat(40)), ..Modify::default() },
-        Modify { tno: tno.clone(), mod_type: "STPC".into(), amount: Some(2), remaining: Some(1), ..Modify::default() },
-        Modify { tno: tno.clone(), mod_type: "STPC".into(), amount: Some(0), remaining: Some(1), ..Modify::default() },
-        Modify { tno: tno.clone(), mod_type: "STPC".into(), amount: Some(1), remaining: Some(u64::MAX), ..Modify::default() },
+        Modify {
+            tno: "1^STPC".into(),
+            mod_type: "STSC".into(),
+            ..Modify::default()
+        },
+        Modify {
+            tno: tno.clone(),
+            mod_type: "XXXX".into(),
+            ..Modify::default()
+        },
+        Modify {
+            tno: tno.clone(),
+            mod_type: "STSC".into(),
+            reason: Some("a\nb".into()),
+            ..Modify::default()
+        },
+        Modify {
+            tno: tno.clone(),
+            mod_type: "STSC".into(),
+            reason: Some("가".repeat(40)),
+            ..Modify::default()
+        },
+        Modify {
+            tno: tno.clone(),
+            mod_type: "STPC".into(),
+            amount: Some(2),
+            remaining: Some(1),
+            ..Modify::default()
+        },
+        Modify {
+            tno: tno.clone(),
+            mod_type: "STPC".into(),
+            amount: Some(0),
+            remaining: Some(1),
+            ..Modify::default()
+        },
+        Modify {
+            tno: tno.clone(),
+            mod_type: "STPC".into(),
+            amount: Some(1),
+            remaining: Some(u64::MAX),
+            ..Modify::default()
+        },
         Modify {
             tno: tno.clone(),
             mod_type: "STPC".into(),
             amount: Some(10),
             remaining: Some(10),
-            tax: Some(TaxSplit { taxable: 9, vat: 0, tax_free: 0 }),
+            tax: Some(TaxSplit {
+                taxable: 9,
+                vat: 0,
+                tax_free: 0,
+            }),
             ..Modify::default()
         },
-        Modify { tno: tno.clone(), mod_type: "STHD".into(), ..Modify::default() },
         Modify {
             tno: tno.clone(),
             mod_type: "STHD".into(),
-            refund_account: Some(RefundAccount { bank_code: "B^".into(), ..RefundAccount::default() }),
             ..Modify::default()
         },
-        Modify { tno: tno.clone(), mod_type: "STE1".into(), extra: vec![("kcp_sign_data".into(), "x".into())], ..Modify::default() },
+        Modify {
+            tno: tno.clone(),
+            mod_type: "STHD".into(),
+            refund_account: Some(RefundAccount {
+                bank_code: "B^".into(),
+                ..RefundAccount::default()
+            }),
+            ..Modify::default()
+        },
+        Modify {
+            tno: tno.clone(),
+            mod_type: "STE1".into(),
+            extra: vec![("kcp_sign_data".into(), "x".into())],
+            ..Modify::default()
+        },
     ];
     for (i, r) in bad_requests.iter().enumerate() {
-        t.result(&format!("bad request #{i}"), &merchant.modify(r).map(|_| ()));
+        t.result(
+            &format!("bad request #{i}"),
+            &merchant.modify(r).map(|_| ()),
+        );
     }
-    t.result("bad cancel", &merchant.cancel(&Cancel { tno: String::new(), reason: None }).map(|_| ()));
-    t.result("bad refund", &merchant.refund(&Refund { tno: tno.clone(), amount: 5, remaining: 4, reason: None, tax: None }).map(|_| ()));
-    t.result("bad inquiry", &merchant.inquiry(&Inquiry { tno: tno.clone(), pay_type: "PA^A".into() }).map(|_| ()));
+    t.result(
+        "bad cancel",
+        &merchant
+            .cancel(&Cancel {
+                tno: String::new(),
+                reason: None,
+            })
+            .map(|_| ()),
+    );
+    t.result(
+        "bad refund",
+        &merchant
+            .refund(&Refund {
+                tno: tno.clone(),
+                amount: 5,
+                remaining: 4,
+                reason: None,
+                tax: None,
+            })
+            .map(|_| ()),
+    );
+    t.result(
+        "bad inquiry",
+        &merchant
+            .inquiry(&Inquiry {
+                tno: tno.clone(),
+                pay_type: "PA^A".into(),
+            })
+            .map(|_| ()),
+    );
 
     // Good requests: their signatures join the secrets (the prepared request itself, which
     // carries its signature by design, is not part of the transcript).
     let refund = merchant
-        .refund(&Refund { tno: tno.clone(), amount: 1000, remaining: 10_000, reason: Some("환불".into()), tax: None })
+        .refund(&Refund {
+            tno: tno.clone(),
+            amount: 1000,
+            remaining: 10_000,
+            reason: Some("환불".into()),
+            tax: None,
+        })
         .unwrap();
-    let inquiry = merchant.inquiry(&Inquiry { tno: tno.clone(), pay_type: "PACA".into() }).unwrap();
+    let inquiry = merchant
+        .inquiry(&Inquiry {
+            tno: tno.clone(),
+            pay_type: "PACA".into(),
+        })
+        .unwrap();
     for p in [&refund, &inquiry] {
         let body: Value = serde_json::from_str(&p.body).unwrap();
         signatures.push(body["kcp_sign_data"].as_str().unwrap().to_string());
@@ -299,8 +442,14 @@ fn no_error_or_debug_output_leaks_a_secret() {
         "{}",
     ];
     for (i, reply) in replies.iter().enumerate() {
-        t.result(&format!("refund reply #{i}"), &parse_modify_response(reply, &refund.expect));
-        t.result(&format!("inquiry reply #{i}"), &parse_inquiry_response(reply, &inquiry.expect));
+        t.result(
+            &format!("refund reply #{i}"),
+            &parse_modify_response(reply, &refund.expect),
+        );
+        t.result(
+            &format!("inquiry reply #{i}"),
+            &parse_inquiry_response(reply, &inquiry.expect),
+        );
     }
     let other = Expect {
         operation: Operation::Cancel,
@@ -313,8 +462,14 @@ fn no_error_or_debug_output_leaks_a_secret() {
     t.result("cancel reply", &parse_modify_response(replies[0], &other));
 
     // The suite must have exercised every code it can reach without a broken runtime.
-    for code in kcp_wasm::Error::CODES.iter().filter(|c| **c != "RANDOM_UNAVAILABLE") {
-        assert!(t.codes.contains(code), "the error suite never produced {code}");
+    for code in kcp_wasm::Error::CODES
+        .iter()
+        .filter(|c| **c != "RANDOM_UNAVAILABLE")
+    {
+        assert!(
+            t.codes.contains(code),
+            "the error suite never produced {code}"
+        );
     }
 
     let secrets = secrets(&m, &signatures);

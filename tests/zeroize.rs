@@ -16,8 +16,8 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::fs;
 use std::path::PathBuf;
-use std::sync::{Mutex, OnceLock};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 use kcp_wasm::MerchantKey;
 
@@ -69,7 +69,10 @@ unsafe impl GlobalAlloc for Scanner {
         // `replace(false)` also keeps the scan from re-entering itself.
         if ACTIVE.try_with(|a| a.replace(false)).unwrap_or(false) {
             if let Some(windows) = WINDOWS.get() {
-                scan(unsafe { std::slice::from_raw_parts(ptr, layout.size()) }, windows);
+                scan(
+                    unsafe { std::slice::from_raw_parts(ptr, layout.size()) },
+                    windows,
+                );
             }
             let _ = ACTIVE.try_with(|a| a.set(true));
         }
@@ -100,7 +103,12 @@ fn integers(private_part: &[u8]) -> Vec<Vec<u8>> {
             (2, first)
         } else {
             let n = first & 0x7f;
-            (2 + n, private_part[at + 2..at + 2 + n].iter().fold(0, |a, &b| (a << 8) | b as usize))
+            (
+                2 + n,
+                private_part[at + 2..at + 2 + n]
+                    .iter()
+                    .fold(0, |a, &b| (a << 8) | b as usize),
+            )
         };
         let mut v = &private_part[at + head..at + head + len];
         while v.first() == Some(&0) {
@@ -111,7 +119,6 @@ fn integers(private_part: &[u8]) -> Vec<Vec<u8>> {
     }
     out
 }
-
 
 fn windows() -> &'static Vec<([u8; RUN], u8)> {
     WINDOWS.get_or_init(|| {
@@ -134,7 +141,10 @@ fn windows() -> &'static Vec<([u8; RUN], u8)> {
             add(2, &leaks::bmp(pw));
         }
         add(3, DISTINCTIVE.as_bytes());
-        add(4, &hex::decode("57b3e3c362f9113594d8c41ca7973ed9e944038389810a13").unwrap());
+        add(
+            4,
+            &hex::decode("57b3e3c362f9113594d8c41ca7973ed9e944038389810a13").unwrap(),
+        );
         for pem in ["rsa2048/pkcs8.pem", "rsa2048/pkcs1.pem"] {
             for line in read(pem).lines().filter(|l| !l.starts_with("-----")) {
                 add(5, line.as_bytes());
@@ -161,7 +171,13 @@ fn scanned(f: impl FnOnce()) -> Vec<(usize, usize, usize)> {
     f();
     ACTIVE.with(|a| a.set(false));
     (0..LABELS.len())
-        .map(|l| (l, HITS[l].load(Ordering::Relaxed), LARGEST[l].load(Ordering::Relaxed)))
+        .map(|l| {
+            (
+                l,
+                HITS[l].load(Ordering::Relaxed),
+                LARGEST[l].load(Ordering::Relaxed),
+            )
+        })
         .filter(|(_, n, _)| *n > 0)
         .collect()
 }
@@ -171,7 +187,12 @@ fn describe(hits: &[(usize, usize, usize)]) -> String {
         return "nothing".into();
     }
     hits.iter()
-        .map(|(l, n, size)| format!("{} in {n} freed block(s), the largest {size} bytes", LABELS[*l]))
+        .map(|(l, n, size)| {
+            format!(
+                "{} in {n} freed block(s), the largest {size} bytes",
+                LABELS[*l]
+            )
+        })
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -184,13 +205,48 @@ struct Scenario {
 }
 
 const SCENARIOS: &[Scenario] = &[
-    Scenario { name: "KCP's key (PKCS#12 PBE), sign, drop", file: "kcp/splPrikeyPKCS8.pem", password: "changeit", signs: true },
-    Scenario { name: "PKCS#12 PBE, load, drop", file: "rsa2048/kcp-pkcs12.pem", password: "changeit", signs: false },
-    Scenario { name: "PKCS#12 PBE, wrong password", file: "rsa2048/kcp-pkcs12.pem", password: DISTINCTIVE, signs: false },
-    Scenario { name: "PBES2 (PBKDF2, AES-256-CBC), load, drop", file: "rsa2048/pbes2-hmacSHA256-aes-256-cbc.pem", password: "changeit", signs: false },
-    Scenario { name: "PBES2, wrong password", file: "rsa2048/pbes2-hmacSHA256-aes-256-cbc.pem", password: DISTINCTIVE, signs: false },
-    Scenario { name: "PKCS#8 PEM (unencrypted), load, drop", file: "rsa2048/pkcs8.pem", password: "", signs: false },
-    Scenario { name: "PKCS#1 PEM (unencrypted), load, drop", file: "rsa2048/pkcs1.pem", password: "", signs: false },
+    Scenario {
+        name: "KCP's key (PKCS#12 PBE), sign, drop",
+        file: "kcp/splPrikeyPKCS8.pem",
+        password: "changeit",
+        signs: true,
+    },
+    Scenario {
+        name: "PKCS#12 PBE, load, drop",
+        file: "rsa2048/kcp-pkcs12.pem",
+        password: "changeit",
+        signs: false,
+    },
+    Scenario {
+        name: "PKCS#12 PBE, wrong password",
+        file: "rsa2048/kcp-pkcs12.pem",
+        password: DISTINCTIVE,
+        signs: false,
+    },
+    Scenario {
+        name: "PBES2 (PBKDF2, AES-256-CBC), load, drop",
+        file: "rsa2048/pbes2-hmacSHA256-aes-256-cbc.pem",
+        password: "changeit",
+        signs: false,
+    },
+    Scenario {
+        name: "PBES2, wrong password",
+        file: "rsa2048/pbes2-hmacSHA256-aes-256-cbc.pem",
+        password: DISTINCTIVE,
+        signs: false,
+    },
+    Scenario {
+        name: "PKCS#8 PEM (unencrypted), load, drop",
+        file: "rsa2048/pkcs8.pem",
+        password: "",
+        signs: false,
+    },
+    Scenario {
+        name: "PKCS#1 PEM (unencrypted), load, drop",
+        file: "rsa2048/pkcs1.pem",
+        password: "",
+        signs: false,
+    },
 ];
 
 fn run(s: &Scenario) -> Vec<(usize, usize, usize)> {
@@ -220,14 +276,24 @@ fn what_each_path_leaves_in_freed_memory() {
         eprintln!("{:<45} leaves {}", s.name, describe(&hits));
         for (label, n, size) in &hits {
             if *label == 0 && *size > LARGEST_CRT_VALUE {
-                failures.push(format!("{}: a decrypted key buffer of {size} bytes was freed unwiped", s.name));
+                failures.push(format!(
+                    "{}: a decrypted key buffer of {size} bytes was freed unwiped",
+                    s.name
+                ));
             }
             if OWN.contains(label) {
-                failures.push(format!("{}: {} in {n} freed block(s) of up to {size} bytes", s.name, LABELS[*label]));
+                failures.push(format!(
+                    "{}: {} in {n} freed block(s) of up to {size} bytes",
+                    s.name, LABELS[*label]
+                ));
             }
         }
     }
-    assert!(failures.is_empty(), "secrets freed without being zeroized:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "secrets freed without being zeroized:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -240,5 +306,9 @@ fn known_gaps() {
             failures.push(format!("{}: {}", s.name, describe(&hits)));
         }
     }
-    assert!(failures.is_empty(), "secrets freed without being zeroized:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "secrets freed without being zeroized:\n{}",
+        failures.join("\n")
+    );
 }

@@ -10,11 +10,7 @@ use crate::asn1::{self, DerError, TAG_INTEGER, TAG_NULL, TAG_OCTET_STRING, TAG_O
 use crate::error::{Error, Result};
 use crate::pem::{self, Decoded, PemError};
 use crate::public_key::PublicKey;
-use rsa::pkcs1::DecodeRsaPrivateKey as _;
-use rsa::pkcs1v15::SigningKey;
-use rsa::signature::{RandomizedSigner as _, SignatureEncoding as _};
-use rsa::traits::{PrivateKeyParts as _, PublicKeyParts as _};
-use sha2::Sha256;
+use crate::rsa_fast::{CrtKey, PartsError, RsaParts, SignError};
 use zeroize::Zeroizing;
 
 /// OID 1.2.840.113549.1.1.1 (rsaEncryption), DER-encoded.
@@ -75,9 +71,8 @@ impl KeyFormat {
 /// # Ok::<(), kcp_wasm::Error>(())
 /// ```
 pub struct MerchantKey {
-    signing: SigningKey<Sha256>,
-    /// The same key for `crate::rsa_fast` (None: a key it does not handle; `rsa` signs).
-    fast: Option<crate::rsa_fast::CrtKey>,
+    /// The private key in the fixed-size form `crate::rsa_fast` signs with.
+    fast: CrtKey,
     public: PublicKey,
     format: KeyFormat,
     bits: usize,
@@ -205,27 +200,26 @@ impl MerchantKey {
                 "RSA keys with unbalanced primes (one longer than half the modulus) are not supported",
             ));
         }
-        let key = rsa::PrivateKey::from_pkcs1_der(der).map_err(|_| Error::KeyInconsistent)?;
-        // `rsa` recomputes dP, dQ and qInv from p, q and d; a file whose stored values differ is
-        // damaged, and signing with it elsewhere would give wrong signatures. Refuse it.
-        // Every copy of a secret value made here is wiped when dropped.
-        let same = |value: Option<Box<[u8]>>, stored: &[u8]| {
-            value
-                .map(Zeroizing::new)
-                .is_some_and(|v| same_integer(&v, stored))
-        };
-        let qinv = key.crt_coefficient().map(Zeroizing::new);
-        let stored_match = same(key.dp().map(|dp| dp.to_be_bytes()), fields.dp)
-            & same(key.dq().map(|dq| dq.to_be_bytes()), fields.dq)
-            & same(qinv.as_ref().map(|qi| qi.to_be_bytes()), fields.qinv);
-        if !stored_match {
-            return Err(Error::KeyInconsistent);
-        }
-        let public = PublicKey::from_rsa(key.to_public_key());
-        let bits = key.n().bit_width() as usize;
-        let fast = crate::rsa_fast::CrtKey::from_rsa(&key);
+        // The values must belong together (n = p·q, the CRT values are the key's own, …):
+        // checked in constant time while they are put in the form the signer computes with.
+        let fast = CrtKey::from_parts(&RsaParts {
+            n: fields.n,
+            e: fields.e,
+            d: fields.d,
+            p: fields.p,
+            q: fields.q,
+            dp: fields.dp,
+            dq: fields.dq,
+            qinv: fields.qinv,
+        })
+        .map_err(|e| match e {
+            PartsError::Unsupported => {
+                Error::KeyFormatUnsupported("this RSA key's shape is not supported")
+            }
+            _ => Error::KeyInconsistent,
+        })?;
+        let public = PublicKey::from_n_e(fields.n, fields.e).ok_or(Error::KeyInconsistent)?;
         Ok(Self {
-            signing: SigningKey::<Sha256>::new(key),
             fast,
             public,
             format,
@@ -249,19 +243,13 @@ impl MerchantKey {
     /// signature; see `src/rsa_fast`), and every signature is verified with the public key before it is returned (a faulty CRT result
     /// would otherwise leak the key).
     pub fn sign_bytes(&self, message: &[u8]) -> Result<Vec<u8>> {
-        let signature = match &self.fast {
-            Some(fast) => fast
-                .sign_pkcs1v15_sha256(self.signing.as_ref(), message)
-                .map_err(|e| match e {
-                    crate::rsa_fast::SignError::RandomUnavailable => Error::RandomUnavailable,
-                    _ => Error::KeyInconsistent,
-                })?,
-            None => self
-                .signing
-                .try_sign_with_rng(&mut getrandom::SysRng, message)
-                .map_err(|_| Error::RandomUnavailable)?
-                .to_vec(),
-        };
+        let signature = self
+            .fast
+            .sign_pkcs1v15_sha256(message)
+            .map_err(|e| match e {
+                SignError::RandomUnavailable => Error::RandomUnavailable,
+                _ => Error::KeyInconsistent,
+            })?;
         if !self.public.verify(message, &signature) {
             return Err(Error::KeyInconsistent);
         }
@@ -357,6 +345,8 @@ fn decrypt(
 struct RsaFields<'a> {
     version: u64,
     n: &'a [u8],
+    e: &'a [u8],
+    d: &'a [u8],
     p: &'a [u8],
     q: &'a [u8],
     dp: &'a [u8],
@@ -380,6 +370,8 @@ impl<'a> RsaFields<'a> {
         Ok(Self {
             version,
             n: ints[0],
+            e: ints[1],
+            d: ints[2],
             p: ints[3],
             q: ints[4],
             dp: ints[5],
@@ -400,13 +392,4 @@ fn bit_length(int: &[u8]) -> usize {
         None => 0,
         Some(&top) => int.len() * 8 - top.leading_zeros() as usize,
     }
-}
-
-/// Compares two big-endian integers without branching on where they differ.
-fn same_integer(a: &[u8], b: &[u8]) -> bool {
-    let (a, b) = (strip_zeros(a), strip_zeros(b));
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

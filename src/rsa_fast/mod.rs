@@ -68,11 +68,19 @@
 //! --enable-simd` and a decision that every target runtime has SIMD (current V8, workerd,
 //! Deno, Bun and browsers all do).
 //!
-//! Keys this module does not handle (unbalanced primes, moduli outside 2048–4096 bits, missing
-//! CRT values) are signed by the `rsa` crate as before; so is every test's reference.
+//! # Loading
+//! [`CrtKey::from_parts`] takes the values straight from the key file's `RSAPrivateKey` and
+//! checks that they belong together (`check.rs`: the checks the `rsa` crate makes when it
+//! rebuilds a key, by fixed-size products and remainders, in constant time) instead of building
+//! an `rsa::PrivateKey`, which recomputed the CRT values by variable-width division and
+//! inversion and took about a third of a key load in wasm. Keys this module does not take
+//! (unbalanced primes, moduli outside 2048–4096 bits) are refused by the caller before any
+//! arithmetic. The `rsa` crate stays the reference every test signs against.
 
+mod check;
 mod mont;
 
+use crypto_bigint::{BoxedUint, Odd};
 use mont::{Field, LIMB_BITS, MASK, limbs_from_be, limbs_to_be};
 use rsa::traits::{PrivateKeyParts as _, PublicKeyParts as _};
 use std::sync::Mutex;
@@ -129,61 +137,99 @@ enum Inner {
     Large(Box<Crt<LARGE, { 2 * LARGE }>>),
 }
 
+/// An RSA private key's values, big-endian (leading zeros allowed), as `RSAPrivateKey`
+/// (PKCS#1) holds them.
+#[derive(Clone, Copy)]
+pub struct RsaParts<'a> {
+    pub n: &'a [u8],
+    pub e: &'a [u8],
+    pub d: &'a [u8],
+    pub p: &'a [u8],
+    pub q: &'a [u8],
+    pub dp: &'a [u8],
+    pub dq: &'a [u8],
+    pub qinv: &'a [u8],
+}
+
+/// Why a [`CrtKey`] could not be made from [`RsaParts`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PartsError {
+    /// A valid key of a shape this module does not compute with: a modulus outside 2048–4096
+    /// bits, a prime longer than half the modulus.
+    Unsupported,
+    /// The values do not belong together (see `check.rs`).
+    Inconsistent,
+}
+
 impl CrtKey {
-    /// Extracts `p`, `q`, `dP`, `dQ` and `qInv` from an `rsa` private key (two primes, CRT
-    /// values present). `None` when this module does not handle the key; use `rsa` for it.
+    /// The key from its PKCS#1 values, after checking that they belong together: `n = p·q`,
+    /// `p ≠ q`, `d < n`, `e` in `[2, 2^33)`, `dP = d mod (p−1)` with `e·dP ≡ 1 (mod p−1)`, the
+    /// same for `q`, and `qInv·q ≡ 1 (mod p)` with `qInv < p` — the checks the `rsa` crate makes
+    /// when it builds a key and recomputes the CRT values, in constant time (see `check.rs`).
+    pub fn from_parts(parts: &RsaParts<'_>) -> Result<Self, PartsError> {
+        let e = public_exponent(parts.e).ok_or(PartsError::Inconsistent)?;
+        let n = strip_zeros(parts.n);
+        let modulus_bits = bit_length(n);
+        if !(2048..=4096).contains(&modulus_bits) {
+            return Err(PartsError::Unsupported);
+        }
+        // The smallest limb count that holds both primes with two bits to spare (prime lengths
+        // are public: half the modulus' size).
+        let prime_bits = bit_length(parts.p).max(bit_length(parts.q));
+        let inner = if prime_bits + 2 <= SMALL * LIMB_BITS as usize {
+            Inner::Small(Box::new(Crt::from_parts(parts, e)?))
+        } else if prime_bits + 2 <= MEDIUM * LIMB_BITS as usize {
+            Inner::Medium(Box::new(Crt::from_parts(parts, e)?))
+        } else if prime_bits + 2 <= LARGE * LIMB_BITS as usize {
+            Inner::Large(Box::new(Crt::from_parts(parts, e)?))
+        } else {
+            return Err(PartsError::Unsupported);
+        };
+        Ok(Self {
+            inner,
+            modulus_len: modulus_bits.div_ceil(8),
+            e,
+        })
+    }
+
+    /// The same from an `rsa` private key (two primes, CRT values present); `None` when this
+    /// module does not take it. For tests that hold their reference key as an `rsa` key.
+    #[doc(hidden)]
     pub fn from_rsa(key: &rsa::PrivateKey) -> Option<Self> {
         let primes = key.primes();
         if primes.len() != 2 {
             return None;
         }
-        let (dp, dq, qinv) = (key.dp()?, key.dq()?, key.crt_coefficient()?);
-        // The public exponent as a u64 (`rsa` itself refuses exponents above 2^33).
-        let e_bytes = key.e().to_be_bytes();
-        let e_bytes = &e_bytes[e_bytes.iter().position(|&b| b != 0)?..];
-        if e_bytes.len() > 8 {
-            return None;
-        }
-        let e = e_bytes.iter().fold(0u64, |acc, &b| (acc << 8) | b as u64);
-        let modulus_bits = key.n().bit_width_vartime() as usize;
-        let modulus_len = modulus_bits.div_ceil(8);
-        let parts = Parts {
-            p: zbytes(primes[0].to_be_bytes()),
-            q: zbytes(primes[1].to_be_bytes()),
-            dp: zbytes(dp.to_be_bytes()),
-            dq: zbytes(dq.to_be_bytes()),
-            qinv: zbytes(qinv.to_be_bytes()),
-            modulus_len,
+        let values = [
+            key.n().to_be_bytes(),
+            key.e().to_be_bytes(),
+            key.d().to_be_bytes(),
+            primes[0].to_be_bytes(),
+            primes[1].to_be_bytes(),
+            key.dp()?.to_be_bytes(),
+            key.dq()?.to_be_bytes(),
+            key.crt_coefficient()?.to_be_bytes(),
+        ]
+        .map(zbytes);
+        let [n, e, d, p, q, dp, dq, qinv] = &values;
+        let parts = RsaParts {
+            n: &n.0,
+            e: &e.0,
+            d: &d.0,
+            p: &p.0,
+            q: &q.0,
+            dp: &dp.0,
+            dq: &dq.0,
+            qinv: &qinv.0,
         };
-        // The smallest limb count that holds both primes with two bits to spare.
-        let prime_bits = primes[0]
-            .bit_width_vartime()
-            .max(primes[1].bit_width_vartime()) as usize;
-        let inner = if prime_bits + 2 <= SMALL * LIMB_BITS as usize {
-            Inner::Small(Box::new(Crt::new(&parts)?))
-        } else if prime_bits + 2 <= MEDIUM * LIMB_BITS as usize {
-            Inner::Medium(Box::new(Crt::new(&parts)?))
-        } else if prime_bits + 2 <= LARGE * LIMB_BITS as usize {
-            Inner::Large(Box::new(Crt::new(&parts)?))
-        } else {
-            return None;
-        };
-        Some(Self {
-            inner,
-            modulus_len,
-            e,
-        })
+        Self::from_parts(&parts).ok()
     }
 
     /// The PKCS#1 v1.5 SHA-256 signature of `message` (RSASSA-PKCS1-v1_5, RFC 8017 8.2.1).
     ///
-    /// `key` is the same key the `CrtKey` was made from: at the first signature, its primes
-    /// serve the modular inversions of the blinding pair. The caller verifies the result.
-    pub fn sign_pkcs1v15_sha256(
-        &self,
-        key: &rsa::PrivateKey,
-        message: &[u8],
-    ) -> Result<Vec<u8>, SignError> {
+    /// The caller verifies the result with the public key.
+    pub fn sign_pkcs1v15_sha256(&self, message: &[u8]) -> Result<Vec<u8>, SignError> {
         use sha2::Digest as _;
         let hash = sha2::Sha256::digest(message);
         let k = self.modulus_len;
@@ -198,17 +244,17 @@ impl CrtKey {
         em[k - t_len - 1] = 0;
         em[k - t_len..k - hash.len()].copy_from_slice(&SHA256_DIGEST_INFO);
         em[k - hash.len()..].copy_from_slice(&hash);
-        self.private_op(key, &em)
+        self.private_op(&em)
     }
 
     /// `c^d mod n` for a big-endian `c < n` of the modulus' length: RSA's raw private-key
     /// operation (blinded, constant time). Exposed for the differential tests.
     #[doc(hidden)]
-    pub fn private_op(&self, key: &rsa::PrivateKey, c: &[u8]) -> Result<Vec<u8>, SignError> {
+    pub fn private_op(&self, c: &[u8]) -> Result<Vec<u8>, SignError> {
         match &self.inner {
-            Inner::Small(crt) => crt.private_op(key, self.e, c, self.modulus_len),
-            Inner::Medium(crt) => crt.private_op(key, self.e, c, self.modulus_len),
-            Inner::Large(crt) => crt.private_op(key, self.e, c, self.modulus_len),
+            Inner::Small(crt) => crt.private_op(self.e, c, self.modulus_len),
+            Inner::Medium(crt) => crt.private_op(self.e, c, self.modulus_len),
+            Inner::Large(crt) => crt.private_op(self.e, c, self.modulus_len),
         }
     }
 }
@@ -222,15 +268,6 @@ impl Drop for ZBytes {
 }
 fn zbytes(b: Box<[u8]>) -> ZBytes {
     ZBytes(b)
-}
-
-struct Parts {
-    p: ZBytes,
-    q: ZBytes,
-    dp: ZBytes,
-    dq: ZBytes,
-    qinv: ZBytes,
-    modulus_len: usize,
 }
 
 /// The blinding pair, per prime, in Montgomery form: `u = r^e`, `v = r^-1`.
@@ -271,52 +308,67 @@ impl<const L: usize, const L2: usize> Drop for Crt<L, L2> {
 }
 
 impl<const L: usize, const L2: usize> Crt<L, L2> {
-    fn new(parts: &Parts) -> Option<Self> {
-        let p = limbs_from_be::<L>(&parts.p.0)?;
-        let q = limbs_from_be::<L>(&parts.q.0)?;
-        // A modulus that does not fit 2L limbs could not be split into c mod p by one REDC.
-        if parts.modulus_len * 8 > L2 * LIMB_BITS as usize {
-            return None;
+    /// Checks the values (see `check.rs`) and puts them in fixed-size form.
+    fn from_parts(parts: &RsaParts<'_>, e: u64) -> Result<Self, PartsError> {
+        use check::{eq_mask, from_be, lt_mask, mul, rem};
+        const BAD: PartsError = PartsError::Inconsistent;
+        // A modulus longer than 2L limbs could not be split into c mod p by one REDC.
+        let n = from_be(parts.n, L2).ok_or(PartsError::Unsupported)?;
+        let limbs = |bytes: &[u8]| from_be(bytes, L).ok_or(BAD);
+        let (p, q) = (limbs(parts.p)?, limbs(parts.q)?);
+        let (dp, dq, qinv) = (limbs(parts.dp)?, limbs(parts.dq)?, limbs(parts.qinv)?);
+        // d ≥ n never fits in fewer limbs than n; a longer d is refused as d ≥ n.
+        let d = from_be(parts.d, L2).ok_or(BAD)?;
+        let e_limbs = [
+            (e & MASK) as u32,
+            ((e >> LIMB_BITS) & MASK) as u32,
+            (e >> (2 * LIMB_BITS)) as u32,
+        ];
+        // Prime lengths are public; zero primes (no top limb) are refused here, not divided by.
+        let (pm1, qm1) = (minus_one(&p).ok_or(BAD)?, minus_one(&q).ok_or(BAD)?);
+        let one = [1u32];
+        let mut ok = eq_mask(&mul(&p, &q), &n)
+            & !eq_mask(&p, &q)
+            & lt_mask(&d, &n)
+            & eq_mask(&rem(&d, &pm1), &dp)
+            & eq_mask(&rem(&d, &qm1), &dq)
+            & eq_mask(&rem(&mul(&e_limbs, &dp), &pm1), &one)
+            & eq_mask(&rem(&mul(&e_limbs, &dq), &qm1), &one)
+            & lt_mask(&qinv, &p)
+            & eq_mask(&rem(&mul(&qinv, &q), trimmed(&p).ok_or(BAD)?), &one);
+        if core::hint::black_box(ok) != u32::MAX {
+            return Err(BAD);
         }
-        Some(Self {
-            fp: Field::new(p)?,
-            fq: Field::new(q)?,
-            q,
-            dp: limbs_from_be::<L>(&parts.dp.0)?,
-            dq: limbs_from_be::<L>(&parts.dq.0)?,
-            qinv: limbs_from_be::<L>(&parts.qinv.0)?,
+        ok.zeroize();
+        let array = |limbs: &[u32]| -> [u32; L] { limbs.try_into().expect("L limbs") };
+        // `Field::new` refuses an even or tiny prime (n = p·q with n odd rules them out already).
+        Ok(Self {
+            fp: Field::new(array(&p)).ok_or(BAD)?,
+            fq: Field::new(array(&q)).ok_or(BAD)?,
+            q: array(&q),
+            dp: array(&dp),
+            dq: array(&dq),
+            qinv: array(&qinv),
             blinding: Mutex::new(None),
         })
     }
 
     /// A fresh blinding pair: random `r_p < 2^(bits(p)−1)` (and `r_q`), `u = r^e`, `v = r^-1`.
-    fn draw_blinding(&self, key: &rsa::PrivateKey, e: u64) -> Result<Blinding<L>, SignError> {
-        let primes = key.primes();
-        let (p, q) = (&primes[0], &primes[1]);
-        let (up, vp) = blinding_half(
-            &self.fp,
-            p.bits_precision(),
-            |r| r.invert_odd_mod(p).into_option(),
-            e,
-        )?;
-        let (uq, vq) = blinding_half(
-            &self.fq,
-            q.bits_precision(),
-            |r| r.invert_odd_mod(q).into_option(),
-            e,
-        )?;
+    fn draw_blinding(&self, e: u64) -> Result<Blinding<L>, SignError> {
+        let (up, vp) = blinding_half(&self.fp, e)?;
+        let (uq, vq) = blinding_half(&self.fq, e)?;
         Ok(Blinding { up, vp, uq, vq })
     }
 
     /// The blinding pair for this signature: drawn at the first one, then squared each time.
-    fn next_blinding(&self, key: &rsa::PrivateKey, e: u64) -> Result<Blinding<L>, SignError> {
+    fn next_blinding(&self, e: u64) -> Result<Blinding<L>, SignError> {
         let mut slot = self
             .blinding
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         let current = match slot.take() {
             Some(b) => b,
-            None => self.draw_blinding(key, e)?,
+            None => self.draw_blinding(e)?,
         };
         let next = Blinding {
             up: self.fp.sqr(&current.up),
@@ -328,14 +380,8 @@ impl<const L: usize, const L2: usize> Crt<L, L2> {
         Ok(current)
     }
 
-    fn private_op(
-        &self,
-        key: &rsa::PrivateKey,
-        e: u64,
-        c: &[u8],
-        k: usize,
-    ) -> Result<Vec<u8>, SignError> {
-        let blinding = self.next_blinding(key, e)?;
+    fn private_op(&self, e: u64, c: &[u8], k: usize) -> Result<Vec<u8>, SignError> {
+        let blinding = self.next_blinding(e)?;
         let mut wide = [0u64; L2];
         let limbs = limbs_from_be::<L2>(c).ok_or(SignError::KeyInconsistent)?;
         for (w, &l) in wide.iter_mut().zip(limbs.iter()) {
@@ -404,20 +450,26 @@ fn add_2p_sub<const L: usize, const L2: usize>(
 /// One prime's half of a blinding pair, in Montgomery form: `(r^e, r^-1) mod p`.
 fn blinding_half<const L: usize, const L2: usize>(
     f: &Field<L, L2>,
-    precision: u32,
-    invert: impl Fn(&rsa::BoxedUint) -> Option<rsa::BoxedUint>,
     e: u64,
 ) -> Result<([u32; L], [u32; L]), SignError> {
     let bits = f.bits();
     let len = bits.div_ceil(8);
+    let precision = (len * 8) as u32;
     let mut bytes = vec![0u8; len];
     getrandom::fill(&mut bytes).map_err(|_| SignError::RandomUnavailable)?;
     // Below 2^(bits−1) < p. Zero would have no inverse: (astronomically unlikely) refuse.
     let top_bits = bits - 1 - 8 * (len - 1);
     bytes[0] &= ((1u16 << top_bits) - 1) as u8;
-    let r =
-        rsa::BoxedUint::from_be_slice(&bytes, precision).map_err(|_| SignError::KeyInconsistent)?;
-    let mut r_inv = invert(&r).ok_or(SignError::KeyInconsistent)?;
+    let mut p_bytes = limbs_to_be(f.modulus(), len);
+    let p = BoxedUint::from_be_slice(&p_bytes, precision)
+        .ok()
+        .and_then(|p| Odd::new(p).into_option())
+        .ok_or(SignError::KeyInconsistent)?;
+    let r = BoxedUint::from_be_slice(&bytes, precision).map_err(|_| SignError::KeyInconsistent)?;
+    let mut r_inv = r
+        .invert_odd_mod(&p)
+        .into_option()
+        .ok_or(SignError::KeyInconsistent)?;
     let mut r_limbs = limbs_from_be::<L>(&bytes).ok_or(SignError::KeyInconsistent)?;
     let mut inv_bytes = r_inv.to_be_bytes();
     let mut inv_limbs = limbs_from_be::<L>(&inv_bytes).ok_or(SignError::KeyInconsistent)?;
@@ -425,11 +477,54 @@ fn blinding_half<const L: usize, const L2: usize>(
     let u = f.pow_public(&r_mont, e);
     let v = f.to_mont(&inv_limbs);
     bytes.zeroize();
+    p_bytes.zeroize();
     inv_bytes.zeroize();
     r_inv.zeroize();
     r_limbs.zeroize();
     inv_limbs.zeroize();
-    let mut r = r;
+    let (mut r, mut p) = (r, p.get());
     r.zeroize();
+    p.zeroize();
     Ok((u, v))
+}
+
+/// `e` as a number, when it is in `[2, 2^33)` (the `rsa` crate's bounds).
+fn public_exponent(e: &[u8]) -> Option<u64> {
+    let e = strip_zeros(e);
+    if e.len() > 8 {
+        return None;
+    }
+    let e = e.iter().fold(0u64, |acc, &b| (acc << 8) | b as u64);
+    (2..1 << 33).contains(&e).then_some(e)
+}
+
+fn strip_zeros(bytes: &[u8]) -> &[u8] {
+    let first = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
+    &bytes[first..]
+}
+
+/// The bit length of a big-endian integer (a public size).
+fn bit_length(bytes: &[u8]) -> usize {
+    let bytes = strip_zeros(bytes);
+    bytes
+        .first()
+        .map_or(0, |&top| bytes.len() * 8 - top.leading_zeros() as usize)
+}
+
+/// `x` without its zero top limbs (how many is public: the size of a prime); `None` for zero.
+fn trimmed(x: &[u32]) -> Option<&[u32]> {
+    Some(&x[..x.iter().rposition(|&l| l != 0)? + 1])
+}
+
+/// `p − 1` for an odd `p`, trimmed to its top non-zero limb (the length is public: the prime's
+/// size); `None` for an even `p` or `p = 1`, which no key may hold.
+fn minus_one(p: &[u32]) -> Option<check::Limbs> {
+    if p.first().is_none_or(|&low| low & 1 == 0) {
+        return None;
+    }
+    let mut out = zeroize::Zeroizing::new(p.to_vec());
+    out[0] &= !1;
+    let len = out.iter().rposition(|&l| l != 0)? + 1;
+    out.truncate(len);
+    Some(out)
 }

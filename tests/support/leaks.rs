@@ -48,7 +48,9 @@ impl Secrets {
     }
 
     fn bytes_leak(&self, bytes: &[u8]) -> bool {
-        bytes.windows(RUN).any(|w| self.windows.contains(<&[u8; RUN]>::try_from(w).unwrap()))
+        bytes
+            .windows(RUN)
+            .any(|w| self.windows.contains(<&[u8; RUN]>::try_from(w).unwrap()))
     }
 
     /// What leaked into `text`, if anything.
@@ -64,13 +66,29 @@ impl Secrets {
         if self.bytes_leak(text.as_bytes()) {
             return Some("key material (raw bytes)".into());
         }
-        for run in runs(text, |c| c.is_ascii_alphanumeric() || "+/-_".contains(c), 21) {
-            let standard: String = run.chars().map(|c| match c { '-' => '+', '_' => '/', c => c }).collect();
+        for run in runs(
+            text,
+            |c| c.is_ascii_alphanumeric() || "+/-_".contains(c),
+            21,
+        ) {
+            let standard: String = run
+                .chars()
+                .map(|c| match c {
+                    '-' => '+',
+                    '_' => '/',
+                    c => c,
+                })
+                .collect();
             for skip in 0..4 {
-                let Some(chunk) = standard.get(skip..) else { continue };
+                let Some(chunk) = standard.get(skip..) else {
+                    continue;
+                };
                 let len = chunk.len() - chunk.len() % 4;
                 let engine = base64::engine::general_purpose::STANDARD_NO_PAD;
-                if engine.decode(&chunk[..len]).is_ok_and(|bytes| self.bytes_leak(&bytes)) {
+                if engine
+                    .decode(&chunk[..len])
+                    .is_ok_and(|bytes| self.bytes_leak(&bytes))
+                {
                     return Some("key material (base64)".into());
                 }
             }
@@ -107,7 +125,9 @@ impl Secrets {
 
 /// Maximal runs of characters matching `keep`, at least `min` long.
 fn runs(text: &str, keep: impl Fn(char) -> bool, min: usize) -> Vec<&str> {
-    text.split(|c: char| !keep(c)).filter(|r| r.len() >= min).collect()
+    text.split(|c: char| !keep(c))
+        .filter(|r| r.len() >= min)
+        .collect()
 }
 
 /// Reads one DER TLV: (tag, header length, value length).
@@ -118,7 +138,9 @@ fn tlv(der: &[u8]) -> (u8, usize, usize) {
         return (tag, 2, first);
     }
     let n = first & 0x7f;
-    let len = der[2..2 + n].iter().fold(0usize, |acc, &b| (acc << 8) | b as usize);
+    let len = der[2..2 + n]
+        .iter()
+        .fold(0usize, |acc, &b| (acc << 8) | b as usize);
     (tag, 2 + n, len)
 }
 

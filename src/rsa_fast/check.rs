@@ -1,0 +1,291 @@
+//! Load-time checks that an RSA private key's values belong together, in 28-bit limbs.
+//!
+//! This replaces building an `rsa::PrivateKey` only to validate the file: that took about a
+//! third of a key load in wasm (`make bench`), mostly in variable-width division and modular
+//! inversion that recomputed `dP`, `dQ` and `qInv`. Here every check is a product or a remainder
+//! by a fixed-size schoolbook method, and the same checks hold:
+//!
+//! - `n = p·q`, `p ≠ q`, `d < n`;
+//! - `dP = d mod (p−1)`, `dQ = d mod (q−1)` (the file's CRT values are the key's own);
+//! - `e·dP ≡ 1 (mod p−1)`, `e·dQ ≡ 1 (mod q−1)` (so `d·e ≡ 1` modulo both, as `rsa` checks);
+//! - `qInv < p` and `qInv·q ≡ 1 (mod p)`.
+//!
+//! Everything runs in time that depends only on the lengths (public: the key's size), with no
+//! branch or index on a secret value, and the verdict is one flag at the end. Every temporary is
+//! zeroized.
+
+use super::mont::{LIMB_BITS, MASK};
+use zeroize::{Zeroize as _, Zeroizing};
+
+/// Little-endian 28-bit limbs, wiped on drop.
+pub(super) type Limbs = Zeroizing<Vec<u32>>;
+
+const BASE: u64 = 1 << LIMB_BITS;
+
+/// Big-endian bytes (leading zeros allowed) as exactly `len` limbs; `None` if they do not fit.
+pub(super) fn from_be(bytes: &[u8], len: usize) -> Option<Limbs> {
+    let mut out = Zeroizing::new(vec![0u32; len]);
+    let mut acc = 0u64;
+    let mut acc_bits = 0u32;
+    let mut i = 0usize;
+    let mut excess = 0u64;
+    for &b in bytes.iter().rev() {
+        acc |= (b as u64) << acc_bits;
+        acc_bits += 8;
+        if acc_bits >= LIMB_BITS {
+            match out.get_mut(i) {
+                Some(limb) => *limb = (acc & MASK) as u32,
+                None => excess |= acc & MASK,
+            }
+            i += 1;
+            acc >>= LIMB_BITS;
+            acc_bits -= LIMB_BITS;
+        }
+    }
+    match out.get_mut(i) {
+        Some(limb) => *limb = acc as u32,
+        None => excess |= acc,
+    }
+    acc.zeroize();
+    (excess == 0).then_some(out)
+}
+
+/// `a · b`, normalized, `a.len() + b.len()` limbs. Columns hold at most `min(len)` products
+/// below 2^56, so 64-bit columns cannot overflow for fewer than 256 limbs.
+pub(super) fn mul(a: &[u32], b: &[u32]) -> Limbs {
+    debug_assert!(a.len().min(b.len()) < 256);
+    let mut t = Zeroizing::new(vec![0u64; a.len() + b.len()]);
+    for (i, &ai) in a.iter().enumerate() {
+        for (tj, &bj) in t[i..].iter_mut().zip(b) {
+            *tj += ai as u64 * bj as u64;
+        }
+    }
+    let mut out = Zeroizing::new(vec![0u32; t.len()]);
+    let mut carry = 0u64;
+    for (o, &tj) in out.iter_mut().zip(t.iter()) {
+        let v = tj + carry;
+        *o = (v & MASK) as u32;
+        carry = v >> LIMB_BITS;
+    }
+    out
+}
+
+/// All-ones when `a == b` (compared over the longer length, missing limbs as zero), else 0.
+pub(super) fn eq_mask(a: &[u32], b: &[u32]) -> u32 {
+    let mut diff = 0u32;
+    for i in 0..a.len().max(b.len()) {
+        diff |= a.get(i).copied().unwrap_or(0) ^ b.get(i).copied().unwrap_or(0);
+    }
+    let nonzero = (diff | diff.wrapping_neg()) >> 31;
+    core::hint::black_box(nonzero).wrapping_sub(1)
+}
+
+/// All-ones when `a < b` (both normalized, same length), else 0.
+pub(super) fn lt_mask(a: &[u32], b: &[u32]) -> u32 {
+    debug_assert_eq!(a.len(), b.len());
+    let mut borrow = 0u32;
+    for (&x, &y) in a.iter().zip(b) {
+        borrow = x.wrapping_sub(y).wrapping_sub(borrow) >> 31;
+    }
+    core::hint::black_box(borrow).wrapping_neg()
+}
+
+/// `floor((2^64 − 1) / d)` for `0 < d < 2^32`, one bit at a time with no data-dependent branch
+/// or hardware division (whose timing can depend on the operands).
+fn reciprocal(d: u64) -> u64 {
+    let mut quotient = 0u64;
+    let mut rem = 0u128;
+    for bit in (0..64).rev() {
+        rem = (rem << 1) | 1; // the dividend is all ones
+        let ge = ((rem.wrapping_sub(d as u128) >> 127) as u64) ^ 1; // 1 when rem >= d
+        rem = rem.wrapping_sub((d as u128) & (ge as u128).wrapping_neg());
+        quotient |= ge << bit;
+    }
+    quotient
+}
+
+/// `x mod m` as `m.len()` limbs, for normalized `x` and `m` whose top limb is not zero (`m`'s
+/// length is public: the size of a prime).
+///
+/// Schoolbook division in base 2^28 (Knuth's algorithm D, remainder only) without its branches:
+/// `m` is shifted so its top limb has bit 27 set; each quotient digit is estimated from the top
+/// two limbs of the running remainder times a precomputed reciprocal of `top(m) + 1`, which
+/// never overestimates and falls short by at most 3 (the estimate is `≥ num/(top+1) − 1`, the
+/// true digit `< (num+1)/top`, and `num < 2^28·(top+1)`, `top ≥ 2^27`); three masked
+/// subtractions of `m` then finish the digit.
+pub(super) fn rem(x: &[u32], m: &[u32]) -> Limbs {
+    let nm = m.len();
+    assert!(
+        nm > 0 && m[nm - 1] != 0,
+        "the modulus' top limb is not zero"
+    );
+    let shift = m[nm - 1].leading_zeros() - (32 - LIMB_BITS);
+    let mn = shl(m, shift, nm);
+    // One spare zero limb on top: the first window is then below 2^28·m.
+    let mut r = shl(x, shift, x.len().max(nm) + 1);
+    let top = mn[nm - 1] as u64;
+    let recip = reciprocal(top + 1);
+    for j in (0..r.len() - nm).rev() {
+        let num = ((r[j + nm] as u64) << LIMB_BITS) | r[j + nm - 1] as u64;
+        let qhat = ((num as u128 * recip as u128) >> 64) as u64;
+        debug_assert!(qhat < BASE);
+        let mut carry = 0i64;
+        for i in 0..nm {
+            let v = r[j + i] as i64 - (qhat * mn[i] as u64) as i64 + carry;
+            r[j + i] = (v & MASK as i64) as u32;
+            carry = v >> LIMB_BITS; // arithmetic shift: floors a negative value
+        }
+        r[j + nm] = (r[j + nm] as i64 + carry) as u32;
+        for _ in 0..3 {
+            sub_if_ge(&mut r[j..j + nm + 1], &mn);
+        }
+    }
+    debug_assert!(r[nm..].iter().all(|&l| l == 0));
+    shr(&r[..nm], shift)
+}
+
+/// `w − m` if `w ≥ m`, else `w`, in place; `w` is one limb longer than `m`.
+fn sub_if_ge(w: &mut [u32], m: &[u32]) {
+    let mut d = Zeroizing::new(vec![0u32; w.len()]);
+    let mut borrow = 0u32;
+    for i in 0..w.len() {
+        let v = w[i]
+            .wrapping_sub(m.get(i).copied().unwrap_or(0))
+            .wrapping_sub(borrow);
+        d[i] = v & MASK as u32;
+        borrow = v >> 31;
+    }
+    let keep = core::hint::black_box(borrow).wrapping_neg(); // all ones: w < m, keep w
+    for (wi, &di) in w.iter_mut().zip(d.iter()) {
+        *wi = (*wi & keep) | (di & !keep);
+    }
+}
+
+/// `x << shift` (shift < 28) into exactly `len` limbs (the caller leaves room).
+fn shl(x: &[u32], shift: u32, len: usize) -> Limbs {
+    let mut out = Zeroizing::new(vec![0u32; len]);
+    let mut carry = 0u32;
+    for (i, o) in out.iter_mut().enumerate() {
+        let v = ((x.get(i).copied().unwrap_or(0) as u64) << shift) | carry as u64;
+        *o = (v & MASK) as u32;
+        carry = (v >> LIMB_BITS) as u32;
+    }
+    debug_assert_eq!(carry, 0);
+    out
+}
+
+/// `x >> shift` (shift < 28), same length.
+fn shr(x: &[u32], shift: u32) -> Limbs {
+    let mut out = Zeroizing::new(vec![0u32; x.len()]);
+    for i in 0..x.len() {
+        let high = x.get(i + 1).copied().unwrap_or(0) as u64;
+        let v = ((high << LIMB_BITS) | x[i] as u64) >> shift;
+        out[i] = (v & MASK) as u32;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// xorshift64*: deterministic test data.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+        }
+        fn limbs(&mut self, len: usize) -> Vec<u32> {
+            (0..len).map(|_| (self.next() & MASK) as u32).collect()
+        }
+    }
+
+    /// The reference: bit-serial restoring division, obviously right and slow.
+    fn rem_reference(x: &[u32], m: &[u32]) -> Vec<u32> {
+        let mut r = vec![0u32; m.len() + 1];
+        for i in (0..x.len() * LIMB_BITS as usize).rev() {
+            let bit = (x[i / 28] >> (i % 28)) & 1;
+            let mut carry = bit;
+            for l in r.iter_mut() {
+                let v = (*l << 1) | carry;
+                *l = v & MASK as u32;
+                carry = v >> LIMB_BITS;
+            }
+            sub_if_ge(&mut r, m);
+        }
+        r.truncate(m.len());
+        r
+    }
+
+    #[test]
+    fn reciprocal_is_the_floor_quotient() {
+        for d in [
+            1u64,
+            2,
+            3,
+            (1 << 27) + 1,
+            (1 << 28) - 1,
+            1 << 28,
+            0xffff_ffff,
+        ] {
+            assert_eq!(reciprocal(d), u64::MAX / d, "d = {d}");
+        }
+    }
+
+    #[test]
+    fn rem_agrees_with_bit_serial_division() {
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        for case in 0..400 {
+            let nm = 1 + (rng.next() % 40) as usize;
+            let nx = (rng.next() % 80) as usize + 1;
+            let mut m = rng.limbs(nm);
+            // Top limbs of every shape: 1, a power of two, just below 2^27, full.
+            m[nm - 1] = match case % 5 {
+                0 => 1,
+                1 => 1 << (rng.next() % 28),
+                2 => (1 << 27) - 1,
+                3 => MASK as u32,
+                _ => ((rng.next() & MASK) as u32).max(1),
+            };
+            let mut x = rng.limbs(nx);
+            if case % 7 == 0 {
+                // x = k·m + small, x = m, x = m − 1: the corrections' edge cases.
+                let len = 1 + (rng.next() % 3) as usize;
+                let k = rng.limbs(len);
+                x = mul(&m, &k).to_vec();
+                x[0] = (x[0] + (case % 3) as u32) & MASK as u32;
+            } else if case % 11 == 0 {
+                x = m.clone();
+            }
+            assert_eq!(
+                rem(&x, &m).to_vec(),
+                rem_reference(&x, &m),
+                "case {case}: x {x:?} m {m:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn masks() {
+        assert_eq!(eq_mask(&[1, 2], &[1, 2, 0]), u32::MAX);
+        assert_eq!(eq_mask(&[1, 2], &[1, 2, 1]), 0);
+        assert_eq!(lt_mask(&[5, 1], &[6, 1]), u32::MAX);
+        assert_eq!(lt_mask(&[6, 1], &[6, 1]), 0);
+        assert_eq!(lt_mask(&[0, 2], &[MASK as u32, 1]), 0);
+    }
+
+    #[test]
+    fn bytes_round_trip_and_refuse_what_does_not_fit() {
+        let bytes = [0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef];
+        let limbs = from_be(&bytes, 3).expect("fits");
+        assert_eq!(limbs.as_slice(), &[0x9abcdef, 0x2345678, 0x1]);
+        assert!(from_be(&bytes, 2).is_none());
+        assert_eq!(
+            from_be(&[0, 0, 0, 5], 1).expect("leading zeros").as_slice(),
+            &[5]
+        );
+    }
+}
