@@ -49,9 +49,12 @@
 //!   randomness there), with the inverses computed by crypto-bigint's constant-time safegcd,
 //!   and refreshed for every signature by squaring both halves: `(r^e)^2 = (r^2)^e`,
 //!   `(r^-1)^2 = (r^2)^-1`.
-//! - **Every signature is verified with the public key** by the caller
-//!   ([`crate::MerchantKey::sign_bytes`]) before it is returned: a fault in a CRT half would
-//!   otherwise give away a factor of `n` (Boneh–DeMillo–Lipton).
+//! - **Every signature is verified with the public key** before it is returned: a fault in a
+//!   CRT half would otherwise give away a factor of `n` (Boneh–DeMillo–Lipton). For moduli up
+//!   to 2070 bits (every KCP key) this module does it itself, `s^e mod n` with the 74-limb
+//!   Montgomery arithmetic it already has for RSA-4096's primes: about 0.1 ms in wasm against
+//!   0.26 ms through the `rsa` crate. Larger keys are verified by the caller
+//!   ([`crate::MerchantKey::sign_bytes`]) with `rsa`.
 //! - Key material (primes, CRT exponents, Montgomery constants, the blinding pair) is zeroized
 //!   on drop; temporaries holding powers of the message are zeroized after use.
 //!
@@ -109,6 +112,9 @@ pub struct CrtKey {
     modulus_len: usize,
     /// The public exponent (public: used to make `r^e`).
     e: u64,
+    /// Montgomery arithmetic modulo `n`, to check every signature before it leaves
+    /// (`s^e mod n = EM`), when `n` fits the largest fixed size (up to 2070 bits: every KCP key).
+    check_n: Option<Box<Field<LARGE, { 2 * LARGE }>>>,
 }
 
 impl std::fmt::Debug for CrtKey {
@@ -186,10 +192,13 @@ impl CrtKey {
         } else {
             return Err(PartsError::Unsupported);
         };
+        // `n` is public: no constant-time concern here.
+        let check_n = limbs_from_be::<LARGE>(n).and_then(Field::new).map(Box::new);
         Ok(Self {
             inner,
             modulus_len: modulus_bits.div_ceil(8),
             e,
+            check_n,
         })
     }
 
@@ -244,7 +253,23 @@ impl CrtKey {
         em[k - t_len - 1] = 0;
         em[k - t_len..k - hash.len()].copy_from_slice(&SHA256_DIGEST_INFO);
         em[k - hash.len()..].copy_from_slice(&hash);
-        self.private_op(&em)
+        let signature = self.private_op(&em)?;
+        if let Some(f) = &self.check_n {
+            // Boneh–DeMillo–Lipton: a fault in one CRT half would give away a factor of n.
+            // Both sides are public (the signature is about to be published).
+            let s = limbs_from_be::<LARGE>(&signature).ok_or(SignError::KeyInconsistent)?;
+            let back = f.leave_mont(&f.pow_public(&f.to_mont(&s), self.e));
+            if limbs_from_be::<LARGE>(&em) != Some(back) {
+                return Err(SignError::KeyInconsistent);
+            }
+        }
+        Ok(signature)
+    }
+
+    /// Whether [`CrtKey::sign_pkcs1v15_sha256`] checks each signature with the public key
+    /// itself (moduli up to 2070 bits); otherwise the caller must.
+    pub fn checks_signatures(&self) -> bool {
+        self.check_n.is_some()
     }
 
     /// `c^d mod n` for a big-endian `c < n` of the modulus' length: RSA's raw private-key
@@ -527,4 +552,29 @@ fn minus_one(p: &[u32]) -> Option<check::Limbs> {
     let len = out.iter().rposition(|&l| l != 0)? + 1;
     out.truncate(len);
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fault in one CRT half (here: a damaged dP, which the load-time checks would have
+    /// refused) must never yield a signature: the public-key check catches it.
+    #[test]
+    fn a_faulty_crt_half_is_caught_before_the_signature_leaves() {
+        use rsa::pkcs8::DecodePrivateKey as _;
+        let pem = include_str!("../../tests/fixtures/rsa2048/pkcs8.pem");
+        let reference = rsa::PrivateKey::from_pkcs8_pem(pem).expect("fixture");
+        let mut key = CrtKey::from_rsa(&reference).expect("handled");
+        assert!(key.checks_signatures());
+        assert!(key.sign_pkcs1v15_sha256(b"before").is_ok());
+        match &mut key.inner {
+            Inner::Small(crt) => crt.dp[3] ^= 1,
+            _ => unreachable!("a 2048-bit key has 1024-bit primes"),
+        }
+        assert_eq!(
+            key.sign_pkcs1v15_sha256(b"after").err(),
+            Some(SignError::KeyInconsistent)
+        );
+    }
 }
