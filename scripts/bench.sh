@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make bench` (after `make build`): builds the plain-`rsa` baseline wasm (bench/rsa-baseline,
-# its own workspace and target dir), then runs bench/bench.mjs, which writes
+# its own workspace and target dir), then runs bench/bench.mjs (which times both of the package's
+# modules, the simd128 default and the scalar fallback), which writes
 # bench/results.{json,md,svg}. Extra arguments go to bench.mjs (--quick, --no-workerd).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,21 +29,6 @@ mkdir -p "$out"
 wasm-bindgen "$raw" --target web --out-dir "$out" --out-name rsa_baseline --no-typescript
 echo '{"type":"module"}' >"$out/package.json"
 node_modules/.bin/wasm-opt "$out/rsa_baseline_bg.wasm" -o "$out/rsa_baseline_bg.wasm" -Oz \
-  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue
-
-# kcp-wasm built with wasm SIMD (src/rsa_fast's simd128 product), measured beside the
-# package's own build. Its own target dir, so the main build's lock and cache are left alone.
-log "building kcp-wasm with simd128 (bench/.out/simd)"
-simd=bench/.out/simd
-CARGO_TARGET_DIR=target/bench-simd RUSTFLAGS='--cfg cpubits="32" -C target-feature=+simd128' \
-  cargo build --release --target wasm32-unknown-unknown --lib --quiet
-rm -rf "$simd"
-mkdir -p "$simd"
-wasm-bindgen target/bench-simd/wasm32-unknown-unknown/release/kcp_wasm.wasm --target web \
-  --out-dir "$simd" --out-name kcp_wasm --no-typescript
-echo '{"type":"module"}' >"$simd/package.json"
-node_modules/.bin/wasm-opt "$simd/kcp_wasm_bg.wasm" -o "$simd/kcp_wasm_bg.wasm" -Oz --enable-simd \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue
 

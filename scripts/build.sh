@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the npm package's generated half into pkg/dist/:
-#   release wasm (size-tuned) -> wasm-bindgen (--target web glue) -> wasm-opt -Oz -> CJS bundle + .d.cts.
+#   release wasm, twice (with wasm SIMD: the default module; without: the fallback)
+#   -> wasm-bindgen (--target web glue, the same for both) -> wasm-opt -Oz -> CJS bundle + .d.cts.
 # Run scripts/setup.sh first (make build does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,27 +11,44 @@ log() { printf '[build] %s\n' "$*"; }
 # crypto-bigint picks its limb width from target_pointer_width unless told; 32-bit limbs on wasm32.
 # getrandom 0.4 selects its JS backend from the crate's `wasm_js` feature alone (no
 # getrandom_backend cfg needed since 0.4).
-export RUSTFLAGS="${KCP_WASM_RUSTFLAGS:---cfg cpubits=\"32\"}"
-log "cargo build --release --target wasm32-unknown-unknown"
-cargo build --release --target wasm32-unknown-unknown --lib
-
-raw=target/wasm32-unknown-unknown/release/kcp_wasm.wasm
+base_flags="${KCP_WASM_RUSTFLAGS:---cfg cpubits=\"32\"}"
 out=pkg/dist
 rm -rf "$out"
 mkdir -p "$out/wasm"
-
-log "wasm-bindgen --target web"
-wasm-bindgen "$raw" --target web --out-dir "$out/wasm" --out-name kcp_wasm --no-typescript
-
-bg="$out/wasm/kcp_wasm_bg.wasm"
-before=$(wc -c <"$bg")
 # npm's binaryen, never a distro one (older builds corrupt wasm-bindgen output).
 WASM_OPT=node_modules/.bin/wasm-opt
-log "wasm-opt -Oz"
-"$WASM_OPT" "$bg" -o "$bg.opt" -Oz \
-  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue
-mv "$bg.opt" "$bg"
+OPT_FLAGS=(-Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+  --enable-mutable-globals --enable-reference-types --enable-multivalue)
+
+# build <target dir> <rustflags> <out dir> [extra wasm-opt flags]: one .wasm plus its glue.
+build() {
+  local target_dir=$1 flags=$2 dir=$3
+  shift 3
+  RUSTFLAGS="$flags" CARGO_TARGET_DIR="$target_dir" \
+    cargo build --release --target wasm32-unknown-unknown --lib
+  wasm-bindgen "$target_dir/wasm32-unknown-unknown/release/kcp_wasm.wasm" --target web \
+    --out-dir "$dir" --out-name kcp_wasm --no-typescript
+  "$WASM_OPT" "$dir/kcp_wasm_bg.wasm" -o "$dir/kcp_wasm_bg.wasm.opt" "${OPT_FLAGS[@]}" "$@"
+  mv "$dir/kcp_wasm_bg.wasm.opt" "$dir/kcp_wasm_bg.wasm"
+}
+
+# The default module: src/rsa_fast's Montgomery product with wasm SIMD (i64x2.extmul), about
+# 10 % faster signing and a smaller file. Every runtime the package targets has SIMD (Node 16.4+,
+# Deno, Bun, workerd, Chrome 91+, Firefox 89+, Safari 16.4+).
+log "cargo build --release --target wasm32-unknown-unknown (simd128)"
+build target "$base_flags -C target-feature=+simd128" "$out/wasm" --enable-simd
+
+# The fallback for an engine without SIMD: the scalar product. The Rust exports are the same,
+# so wasm-bindgen's glue must be byte-identical; one glue file serves both modules.
+log "cargo build --release --target wasm32-unknown-unknown (scalar fallback, target/wasm-scalar)"
+scalar_dir=$(mktemp -d)
+trap 'rm -rf "$scalar_dir"' EXIT
+build target/wasm-scalar "$base_flags" "$scalar_dir"
+if ! cmp -s "$scalar_dir/kcp_wasm.js" "$out/wasm/kcp_wasm.js"; then
+  echo "the scalar and simd128 builds' wasm-bindgen glue differ; one glue cannot serve both" >&2
+  exit 1
+fi
+mv "$scalar_dir/kcp_wasm_bg.wasm" "$out/wasm/kcp_wasm_scalar_bg.wasm"
 
 # `require('kcp-wasm')` on Node: one CommonJS file with the glue and the JS layer bundled in.
 log "bundling dist/node.cjs"
@@ -40,6 +58,6 @@ node_modules/.bin/esbuild pkg/src/entry-node-cjs.js --bundle --format=cjs --plat
 # .d.cts extension to treat them as CommonJS).
 cp pkg/types/index.d.ts "$out/index.d.cts"
 
-after=$(wc -c <"$bg")
-gz=$(gzip -9c "$bg" | wc -c)
-log "wasm size: ${after} bytes raw (${before} before wasm-opt), ${gz} bytes gzip -9"
+for f in kcp_wasm_bg.wasm kcp_wasm_scalar_bg.wasm; do
+  log "$f: $(wc -c <"$out/wasm/$f") bytes raw, $(gzip -9c "$out/wasm/$f" | wc -c) bytes gzip -9"
+done

@@ -2,8 +2,9 @@
 // synchronously at import, so everything is ready without init().
 import { readFileSync } from 'node:fs';
 import { initSync } from './core.js';
+import { wasmFileName } from './wasm-file.js';
 
-initSync(readFileSync(new URL('../dist/wasm/kcp_wasm_bg.wasm', import.meta.url)));
+initSync(readFileSync(new URL(`../dist/wasm/${wasmFileName()}`, import.meta.url)));
 
 export * from './core.js';
 /** Which entry of the package was loaded (diagnostics). */

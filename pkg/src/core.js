@@ -6,6 +6,7 @@ import * as wasm from '../dist/wasm/kcp_wasm.js';
 import wasmInit, { initSync as wasmInitSync } from '../dist/wasm/kcp_wasm.js';
 import { KcpError, toKcpError, toPlain } from './errors.js';
 import { sendPrepared } from './transport.js';
+import { simdSupported } from './wasm-file.js';
 
 export {
   ERROR_CODES,
@@ -28,7 +29,8 @@ let pending = null;
 export function init(input) {
   if (ready) return Promise.resolve();
   if (pending === null) {
-    pending = (input === undefined ? wasmInit() : wasmInit({ module_or_path: input })).then(
+    const source = input === undefined ? defaultWasmUrl() : input;
+    pending = wasmInit({ module_or_path: source }).then(
       () => {
         ready = true;
       },
@@ -39,6 +41,13 @@ export function init(input) {
     );
   }
   return pending;
+}
+
+// Both URLs are written out whole so that bundlers (Vite, webpack, esbuild) see and copy both.
+function defaultWasmUrl() {
+  return simdSupported()
+    ? new URL('../dist/wasm/kcp_wasm_bg.wasm', import.meta.url)
+    : new URL('../dist/wasm/kcp_wasm_scalar_bg.wasm', import.meta.url);
 }
 
 /**

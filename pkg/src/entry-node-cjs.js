@@ -3,8 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initSync } from './core.js';
+import { wasmFileName } from './wasm-file.js';
 
-initSync(readFileSync(join(__dirname, 'wasm', 'kcp_wasm_bg.wasm')));
+initSync(readFileSync(join(__dirname, 'wasm', wasmFileName())));
 
 export * from './core.js';
 export const runtimeEntry = 'node-cjs';

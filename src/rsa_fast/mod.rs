@@ -174,6 +174,12 @@ impl CrtKey {
     /// same for `q`, and `qInv·q ≡ 1 (mod p)` with `qInv < p` — the checks the `rsa` crate makes
     /// when it builds a key and recomputes the CRT values, in constant time (see `check.rs`).
     pub fn from_parts(parts: &RsaParts<'_>) -> Result<Self, PartsError> {
+        let key = Self::from_parts_inner(parts);
+        scrub_stack();
+        key
+    }
+
+    fn from_parts_inner(parts: &RsaParts<'_>) -> Result<Self, PartsError> {
         let e = public_exponent(parts.e).ok_or(PartsError::Inconsistent)?;
         let n = strip_zeros(parts.n);
         let modulus_bits = bit_length(n);
@@ -239,6 +245,12 @@ impl CrtKey {
     ///
     /// The caller verifies the result with the public key.
     pub fn sign_pkcs1v15_sha256(&self, message: &[u8]) -> Result<Vec<u8>, SignError> {
+        let signature = self.sign_inner(message);
+        scrub_stack();
+        signature
+    }
+
+    fn sign_inner(&self, message: &[u8]) -> Result<Vec<u8>, SignError> {
         use sha2::Digest as _;
         let hash = sha2::Sha256::digest(message);
         let k = self.modulus_len;
@@ -282,6 +294,22 @@ impl CrtKey {
             Inner::Large(crt) => crt.private_op(self.e, c, self.modulus_len),
         }
     }
+}
+
+/// How much stack [`scrub_stack`] wipes: more than the deepest the key's construction or a
+/// signature goes (RSA-4096's 32-entry window table alone is 9.5 KiB).
+const SCRUB_BYTES: usize = 64 * 1024;
+
+/// Overwrites the stack below the caller's frame, where the frames of the calls that built a key
+/// or made a signature were. Rust moves values by copying them and leaves the old bytes behind:
+/// the fixed-size arrays of `p`, `q`, `dP`, `dQ`, `qInv` (returned by value, moved into a `Box`)
+/// and the window table would otherwise stay in memory after the key is dropped, in wasm in the
+/// linear memory any later code can read. Zeroize's volatile writes cannot be optimized away.
+#[inline(never)]
+fn scrub_stack() {
+    let mut area = [0u8; SCRUB_BYTES];
+    area.zeroize();
+    core::hint::black_box(&area);
 }
 
 /// Zeroizes a heap copy of a secret once converted.

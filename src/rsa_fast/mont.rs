@@ -467,6 +467,7 @@ fn mac_row<const L: usize>(row: &mut [u64; L], x: u64, b: &[u32; L]) {
 
 /// One row of the interleaved Montgomery product, shifting the window down one column:
 /// `t[j−1] = t[j] + x·b[j] + m·p[j]` for j = 1..L, and `t[L−1] = 0`.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 #[inline(always)]
 fn mac2_shift<const L: usize>(t: &mut [u64; L], x: u64, b: &[u32; L], m: u64, p: &[u32; L]) {
     let mut j = 1;
@@ -486,6 +487,7 @@ fn mac2_shift<const L: usize>(t: &mut [u64; L], x: u64, b: &[u32; L], m: u64, p:
 
 /// Two rows of the interleaved Montgomery product at once, shifting the window down two
 /// columns: `t[k] = t[k+2] + x0·b[k+2] + m0·p[k+2] + x1·b[k+1] + m1·p[k+1]`.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 #[inline(always)]
 fn mac4_shift2<const L: usize>(
     t: &mut [u64; L],
@@ -537,6 +539,7 @@ fn spread<const L: usize>(x: &[u32; L]) -> [core::arch::wasm32::v128; L] {
 }
 
 /// Unnormalized 64-bit columns into 28-bit limbs (the value must fit L limbs).
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 #[inline(always)]
 fn normalize<const L: usize>(t: &[u64; L]) -> [u32; L] {
     let mut out = [0u32; L];

@@ -182,15 +182,32 @@ function rsaSecrets(der) {
   return out;
 }
 
-/** Where wasm memory holds each secret value: a 16-byte run from its middle, as the bignum's
- * little-endian limbs (how a live key is stored) or as big-endian bytes (DER, to_be_bytes). */
+/** A big-endian value as the fixed-size signer stores it: 28-bit limbs in 32-bit words, least
+ * significant first (src/rsa_fast/mont.rs). */
+function limbs28(be) {
+  let x = BigInt(`0x${be.toString('hex')}`);
+  const words = [];
+  while (x > 0n) {
+    words.push(Number(x & 0xfffffffn));
+    x >>= 28n;
+  }
+  const out = Buffer.alloc(words.length * 4);
+  words.forEach((w, i) => out.writeUInt32LE(w, i * 4));
+  return out;
+}
+
+/** Where wasm memory holds each secret value: a 16-byte run from its middle, as 28-bit limbs
+ * (how the signer holds a live key), as little-endian bytes (a 32-bit-limb bignum) or as
+ * big-endian bytes (DER, to_be_bytes). */
 function secretsInMemory(memory, secrets) {
   const heap = Buffer.from(memory.buffer);
   const found = new Map();
   for (const [name, value] of Object.entries(secrets)) {
     const mid = value.length >> 1;
     const be = value.subarray(mid - 8, mid + 8);
-    for (const [form, needle] of [['le', Buffer.from(be).reverse()], ['be', be]]) {
+    const limbs = limbs28(value);
+    const limbsMid = (limbs.length >> 3) << 2;
+    for (const [form, needle] of [['limbs', limbs.subarray(limbsMid - 8, limbsMid + 8)], ['le', Buffer.from(be).reverse()], ['be', be]]) {
       const offsets = [];
       for (let i = heap.indexOf(needle); i >= 0; i = heap.indexOf(needle, i + 1)) offsets.push(i);
       if (offsets.length) found.set(`${name}/${form}`, offsets);
@@ -209,28 +226,28 @@ test('free() wipes the key it holds from wasm memory', (t) => {
   const signer = KcpSigner.fromPem(fixture('rsa2048/kcp-pkcs12.pem'), 'changeit');
   signer.sign('T0000^21234567890123^STSC');
   const live = secretsInMemory(exports.memory, secrets);
-  // The scan works: while the key lives, its values are in memory as the bignums' limbs.
-  for (const name of ['d/le', 'p/le', 'q/le', 'dP/le', 'dQ/le']) {
+  // The scan works: while the key lives, its CRT values are in memory as the signer's limbs.
+  for (const name of ['p/limbs', 'q/limbs', 'dP/limbs', 'dQ/limbs', 'qInv/limbs']) {
     assert.ok(live.has(name), `the live key's ${name} was not found in wasm memory (found ${describe(live)})`);
   }
+  // d is checked at load (d mod p−1 = dP …) and never kept, in any form.
+  assert.ok(![...live.keys()].some((k) => k.startsWith('d/')), `the live key keeps d: ${describe(live)}`);
   signer.free();
   const after = secretsInMemory(exports.memory, secrets);
   t.diagnostic(`secret runs in wasm memory: live key ${describe(live)}; after free() ${describe(after)}`);
-  // The key's own storage is zeroized: d, dP and dQ are gone, and the live copies of p and q too.
-  for (const name of ['d/le', 'dP/le', 'dQ/le', 'd/be', 'dP/be', 'dQ/be']) {
-    assert.ok(!after.has(name), `after free() wasm memory still holds ${name} at ${after.get(name)}`);
-  }
-  for (const name of ['p/le', 'q/le']) {
-    const survivors = after.get(name) ?? [];
-    assert.ok(survivors.length < live.get(name).length, `free() wiped no copy of ${name}`);
+  // The key's own storage is zeroized: no CRT exponent or coefficient in any form, and no copy of
+  // p or q in the signer's form.
+  for (const name of ['d', 'dP', 'dQ', 'qInv', 'p', 'q']) {
+    for (const form of ['limbs', 'be']) {
+      assert.ok(!after.has(`${name}/${form}`), `after free() wasm memory still holds ${name}/${form} at ${after.get(`${name}/${form}`)}`);
+    }
   }
 });
 
-test('no copy of any secret value survives free()', {
-  todo:
-    'rsa 0.10 / crypto-bigint free temporaries without zeroizing them: a copy of p made while the ' +
-    'key is loaded (rsa::PrivateKey::from_pkcs1_der and its precomputation) stays in freed wasm heap',
-}, () => {
+// Every form: the signer's limbs, 32-bit-limb bignums (crypto-bigint's, for the blinding pair's
+// inversions) and big-endian bytes (DER, the decrypted key). Stack copies included: the signer
+// scrubs the stack it used (src/rsa_fast, scrub_stack).
+test('no copy of any secret value survives free()', () => {
   const exports = facade();
   const secrets = rsaSecrets(fixture('rsa2048/pkcs8.der', null));
   const signer = KcpSigner.fromPem(fixture('rsa2048/kcp-pkcs12.pem'), 'changeit');
