@@ -1,13 +1,35 @@
 //! A minimal, allocation-free DER reader for the few structures kcp-wasm must inspect *before*
 //! handing them to a full decoder: which kind of key a blob is, the parameters of a password-based
 //! encryption scheme (so that a hostile iteration count is refused before any KDF runs), and a
-//! nesting-depth scan that bounds every later recursive decoder.
+//! nesting-depth scan that bounds every later recursive decoder. `x509.rs` reads the merchant's
+//! certificate with it, after a scan that also requires DER's shortest lengths.
 
+pub(crate) const TAG_BOOLEAN: u8 = 0x01;
 pub(crate) const TAG_INTEGER: u8 = 0x02;
+pub(crate) const TAG_BIT_STRING: u8 = 0x03;
 pub(crate) const TAG_OCTET_STRING: u8 = 0x04;
 pub(crate) const TAG_NULL: u8 = 0x05;
 pub(crate) const TAG_OID: u8 = 0x06;
+pub(crate) const TAG_UTF8_STRING: u8 = 0x0c;
+pub(crate) const TAG_NUMERIC_STRING: u8 = 0x12;
+pub(crate) const TAG_PRINTABLE_STRING: u8 = 0x13;
+/// TeletexString (T61String); read as Latin-1, as OpenSSL does.
+pub(crate) const TAG_TELETEX_STRING: u8 = 0x14;
+pub(crate) const TAG_IA5_STRING: u8 = 0x16;
+pub(crate) const TAG_UTC_TIME: u8 = 0x17;
+pub(crate) const TAG_GENERALIZED_TIME: u8 = 0x18;
+/// UniversalString: UCS-4, big-endian.
+pub(crate) const TAG_UNIVERSAL_STRING: u8 = 0x1c;
+/// BMPString: UCS-2, big-endian.
+pub(crate) const TAG_BMP_STRING: u8 = 0x1e;
 pub(crate) const TAG_SEQUENCE: u8 = 0x30;
+pub(crate) const TAG_SET: u8 = 0x31;
+
+/// The tag of a context-specific `[number]` (`number` < 31). EXPLICIT tagging, and IMPLICIT
+/// tagging of a constructed type, are `constructed`.
+pub(crate) const fn context_tag(number: u8, constructed: bool) -> u8 {
+    0x80 | (if constructed { 0x20 } else { 0 }) | number
+}
 
 /// Deepest nesting of constructed values accepted anywhere. Real keys and certificates stay
 /// under 10; 32 leaves room without letting a crafted file drive a recursive decoder deep.
@@ -29,6 +51,12 @@ pub(crate) struct Tlv<'a> {
 
 /// Reads one TLV from the front of `input`, returning it and the rest.
 pub(crate) fn read(input: &[u8]) -> Result<(Tlv<'_>, &[u8]), DerError> {
+    read_tlv(input, false)
+}
+
+/// [`read`]; with `der`, also refusing the length encodings that BER allows and DER does not:
+/// the long form for a length under 128, or with a leading zero byte.
+fn read_tlv(input: &[u8], der: bool) -> Result<(Tlv<'_>, &[u8]), DerError> {
     let (&tag, rest) = input.split_first().ok_or(DerError::Malformed)?;
     if tag & 0x1f == 0x1f {
         return Err(DerError::Malformed); // high tag numbers never occur in what we read
@@ -44,11 +72,17 @@ pub(crate) fn read(input: &[u8]) -> Result<(Tlv<'_>, &[u8]), DerError> {
         if rest.len() < n {
             return Err(DerError::Malformed);
         }
+        if der && rest[0] == 0 {
+            return Err(DerError::Malformed); // a leading zero byte: not the shortest form
+        }
         let mut len = 0usize;
         for &b in &rest[..n] {
             len = (len << 8) | b as usize;
         }
         rest = &rest[n..];
+        if der && len < 0x80 {
+            return Err(DerError::Malformed); // fits the short form
+        }
         len
     };
     if rest.len() < len {
@@ -70,6 +104,17 @@ pub(crate) fn expect(input: &[u8], tag: u8) -> Result<(&[u8], &[u8]), DerError> 
         return Err(DerError::Malformed);
     }
     Ok((tlv.value, rest))
+}
+
+/// The value of the next TLV if it has `tag` (and the rest), or `None` and `input` unchanged.
+pub(crate) fn optional(input: &[u8], tag: u8) -> Result<(Option<&[u8]>, &[u8]), DerError> {
+    match input.first() {
+        Some(&t) if t == tag => {
+            let (value, rest) = expect(input, tag)?;
+            Ok((Some(value), rest))
+        }
+        _ => Ok((None, input)),
+    }
 }
 
 /// Reads the whole of `input` as exactly one TLV with the expected tag.
@@ -103,7 +148,17 @@ pub(crate) fn read_u64(input: &[u8]) -> Result<(u64, &[u8]), DerError> {
 ///
 /// Iterative (an explicit stack of end offsets), so a crafted file cannot overflow the stack.
 pub(crate) fn check_structure(input: &[u8]) -> Result<(), DerError> {
-    let (_, rest) = read(input)?;
+    walk(input, false)
+}
+
+/// [`check_structure`] with DER's shortest length encoding required at every level, so that
+/// later reads inside constructed values need not check it again.
+pub(crate) fn check_der_structure(input: &[u8]) -> Result<(), DerError> {
+    walk(input, true)
+}
+
+fn walk(input: &[u8], der: bool) -> Result<(), DerError> {
+    let (_, rest) = read_tlv(input, der)?;
     if !rest.is_empty() {
         return Err(DerError::Malformed);
     }
@@ -115,7 +170,7 @@ pub(crate) fn check_structure(input: &[u8]) -> Result<(), DerError> {
             stack.pop();
             continue;
         }
-        let (tlv, rest) = read(top)?;
+        let (tlv, rest) = read_tlv(top, der)?;
         *top = rest;
         if tlv.tag & 0x20 != 0 {
             if stack.len() >= MAX_DEPTH {
@@ -143,6 +198,49 @@ mod tests {
         assert_eq!(read(&long).unwrap().0.value.len(), 0x80);
         assert_eq!(read(&[0x04, 0x80]).err(), Some(DerError::Malformed));
         assert_eq!(read(&[0x04, 0x05, 0x00]).err(), Some(DerError::Malformed));
+    }
+
+    #[test]
+    fn der_wants_the_shortest_length() {
+        let mut long = vec![0x04, 0x81, 0x80];
+        long.extend([7u8; 0x80]);
+        assert_eq!(read_tlv(&long, true).unwrap().0.value.len(), 0x80);
+        // Lengths that BER allows: long form for 5, and a leading zero byte.
+        let short_as_long = [0x04, 0x81, 0x05, 1, 2, 3, 4, 5];
+        assert_eq!(read(&short_as_long).unwrap().0.value.len(), 5);
+        assert_eq!(
+            read_tlv(&short_as_long, true).err(),
+            Some(DerError::Malformed)
+        );
+        let mut padded = vec![0x04, 0x82, 0x00, 0x80];
+        padded.extend([7u8; 0x80]);
+        assert_eq!(read(&padded).unwrap().0.value.len(), 0x80);
+        assert_eq!(read_tlv(&padded, true).err(), Some(DerError::Malformed));
+        // check_der_structure looks inside constructed values.
+        let nested = [0x30, 0x04, 0x04, 0x81, 0x01, 0xaa];
+        assert!(check_structure(&nested).is_ok());
+        assert_eq!(
+            check_der_structure(&nested).err(),
+            Some(DerError::Malformed)
+        );
+        assert!(check_der_structure(&[0x30, 0x03, 0x04, 0x01, 0xaa]).is_ok());
+    }
+
+    #[test]
+    fn optional_and_context_tags() {
+        assert_eq!(context_tag(0, true), 0xa0);
+        assert_eq!(context_tag(1, false), 0x81);
+        assert_eq!(context_tag(3, true), 0xa3);
+        let input = [0x81, 0x01, 0xaa, 0x05, 0x00];
+        let (v, rest) = optional(&input, 0x81).unwrap();
+        assert_eq!((v, rest), (Some(&[0xaa][..]), &[0x05, 0x00][..]));
+        let (v, rest) = optional(rest, 0x81).unwrap();
+        assert_eq!((v, rest), (None, &[0x05, 0x00][..]));
+        assert_eq!(optional(&[], 0x81).unwrap(), (None, &[][..]));
+        assert_eq!(
+            optional(&[0x81, 0x05], 0x81).err(),
+            Some(DerError::Malformed)
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use crate::key::MerchantKey;
 use crate::pem::{self, Decoded, PemError};
 use crate::public_key::PublicKey;
-use der::{Decode as _, Encode as _};
+use crate::x509;
 
 /// Largest DER certificate accepted (KCP's is about 900 bytes).
 const MAX_CERT_DER_LEN: usize = 16 * 1024;
@@ -73,30 +73,22 @@ impl Certificate {
         if looks_like_private_key(der) {
             return Err(Error::CertIsPrivateKey);
         }
-        let cert = x509_cert::Certificate::from_der(der)
-            .map_err(|_| Error::CertMalformed("the DER is not an X.509 certificate"))?;
-        let tbs = cert.tbs_certificate();
-        let spki = tbs
-            .subject_public_key_info()
-            .to_der()
-            .map_err(|_| Error::CertMalformed("the certificate's public key cannot be read"))?;
-        let public = PublicKey::from_der(&spki)
+        // Certificates are DER: every length in its shortest form (x509::read relies on it).
+        asn1::check_der_structure(der)
+            .map_err(|_| Error::CertMalformed("not DER (a length is not in its shortest form)"))?;
+        let fields = x509::read(der).map_err(Error::CertMalformed)?;
+        let public = PublicKey::from_der(fields.spki)
             .map_err(|_| Error::CertMalformed("the certificate does not hold an RSA public key"))?;
-        let validity = tbs.validity();
         Ok(Self {
             der: der.to_vec(),
             public,
-            subject: tbs.subject().to_string(),
-            issuer: tbs.issuer().to_string(),
-            serial: tbs
-                .serial_number()
-                .as_bytes()
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect(),
-            not_before: validity.not_before.to_date_time().to_string(),
-            not_after: validity.not_after.to_date_time().to_string(),
-            not_after_unix: validity.not_after.to_unix_duration().as_secs(),
+            subject: fields.subject,
+            issuer: fields.issuer,
+            serial: fields.serial.iter().map(|b| format!("{b:02x}")).collect(),
+            not_before: fields.not_before.rfc3339(),
+            not_after: fields.not_after.rfc3339(),
+            // A certificate that expired before 1970 is simply expired.
+            not_after_unix: u64::try_from(fields.not_after.unix()).unwrap_or(0),
         })
     }
 
@@ -130,12 +122,22 @@ impl Certificate {
         &self.public
     }
 
-    /// The subject, RFC 4514 style (e.g. `CN=T0000,OU=…`).
+    /// The subject, exactly as `openssl x509 -noout -subject -nameopt RFC2253` prints it
+    /// (without `subject=`): e.g. `CN=2021062910000024,OU=DEVPGWEB,O=LocalWeb,L=Guro-gu,ST=Seoul,C=KR`.
+    ///
+    /// That is: the last RDN first, `+` between the attributes of a multi-valued RDN; OpenSSL's
+    /// short names for the X.520 attribute types it knows (`CN`, `O`, `OU`, `C`, `ST`, `L`,
+    /// `street`, `serialNumber`, `GN`, `SN`, …) and for `emailAddress`, `UID`, `DC`, `mail`,
+    /// `unstructuredName`, `unstructuredAddress` and the EV `jurisdiction*` types; any other type
+    /// as its OID, with the value as `#` and the hex of its DER (so OpenSSL prints it too, if it
+    /// does not know the type); a `\` before `,+"\<>;`, a leading `#` or space and a trailing
+    /// space; and every byte of the value's UTF-8 that is not printable ASCII as `\XX`: `O=한국`
+    /// reads `O=\ED\95\9C\EA\B5\AD`.
     pub fn subject(&self) -> String {
         self.subject.clone()
     }
 
-    /// The issuer, RFC 4514 style.
+    /// The issuer, formatted like [`Certificate::subject`].
     pub fn issuer(&self) -> String {
         self.issuer.clone()
     }
@@ -156,7 +158,7 @@ impl Certificate {
         self.not_after.clone()
     }
 
-    /// End of validity as seconds since the Unix epoch.
+    /// End of validity as seconds since the Unix epoch (0 for a date before 1970).
     pub fn not_after_unix(&self) -> u64 {
         self.not_after_unix
     }

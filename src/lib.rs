@@ -47,6 +47,7 @@ mod public_key;
 #[doc(hidden)]
 pub mod rsa_fast;
 mod sign;
+mod x509;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
