@@ -182,6 +182,20 @@ fn walk(input: &[u8], der: bool) -> Result<(), DerError> {
     Ok(())
 }
 
+/// A big-endian integer's bytes without its leading zeros.
+pub(crate) fn strip_zeros(bytes: &[u8]) -> &[u8] {
+    let first = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
+    &bytes[first..]
+}
+
+/// The bit length of a big-endian integer (0 for zero). Only for public sizes: how long a
+/// modulus or a prime is.
+pub(crate) fn bit_length(int: &[u8]) -> usize {
+    let int = strip_zeros(int);
+    int.first()
+        .map_or(0, |&top| int.len() * 8 - top.leading_zeros() as usize)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

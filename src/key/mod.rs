@@ -6,7 +6,9 @@ mod pkcs12;
 
 pub use limits::*;
 
-use crate::asn1::{self, DerError, TAG_INTEGER, TAG_NULL, TAG_OCTET_STRING, TAG_OID, TAG_SEQUENCE};
+use crate::asn1::{
+    self, DerError, TAG_INTEGER, TAG_NULL, TAG_OCTET_STRING, TAG_OID, TAG_SEQUENCE, bit_length,
+};
 use crate::error::{Error, Result};
 use crate::pem::{self, Decoded, PemError};
 use crate::public_key::PublicKey;
@@ -380,18 +382,5 @@ impl<'a> RsaFields<'a> {
             dq: ints[6],
             qinv: ints[7],
         })
-    }
-}
-
-fn strip_zeros(bytes: &[u8]) -> &[u8] {
-    let first = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
-    &bytes[first..]
-}
-
-fn bit_length(int: &[u8]) -> usize {
-    let int = strip_zeros(int);
-    match int.first() {
-        None => 0,
-        Some(&top) => int.len() * 8 - top.leading_zeros() as usize,
     }
 }

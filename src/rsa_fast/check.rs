@@ -14,8 +14,8 @@
 //! branch or index on a secret value, and the verdict is one flag at the end. Every temporary is
 //! zeroized.
 
-use super::mont::{LIMB_BITS, MASK};
-use zeroize::{Zeroize as _, Zeroizing};
+use super::mont::{LIMB_BITS, MASK, ct_eq_mask, fill_limbs_from_be};
+use zeroize::Zeroizing;
 
 /// Little-endian 28-bit limbs, wiped on drop.
 pub(super) type Limbs = Zeroizing<Vec<u32>>;
@@ -25,29 +25,7 @@ const BASE: u64 = 1 << LIMB_BITS;
 /// Big-endian bytes (leading zeros allowed) as exactly `len` limbs; `None` if they do not fit.
 pub(super) fn from_be(bytes: &[u8], len: usize) -> Option<Limbs> {
     let mut out = Zeroizing::new(vec![0u32; len]);
-    let mut acc = 0u64;
-    let mut acc_bits = 0u32;
-    let mut i = 0usize;
-    let mut excess = 0u64;
-    for &b in bytes.iter().rev() {
-        acc |= (b as u64) << acc_bits;
-        acc_bits += 8;
-        if acc_bits >= LIMB_BITS {
-            match out.get_mut(i) {
-                Some(limb) => *limb = (acc & MASK) as u32,
-                None => excess |= acc & MASK,
-            }
-            i += 1;
-            acc >>= LIMB_BITS;
-            acc_bits -= LIMB_BITS;
-        }
-    }
-    match out.get_mut(i) {
-        Some(limb) => *limb = acc as u32,
-        None => excess |= acc,
-    }
-    acc.zeroize();
-    (excess == 0).then_some(out)
+    fill_limbs_from_be(bytes, &mut out).then_some(out)
 }
 
 /// `a · b`, normalized, `a.len() + b.len()` limbs. Columns hold at most `min(len)` products
@@ -76,8 +54,7 @@ pub(super) fn eq_mask(a: &[u32], b: &[u32]) -> u32 {
     for i in 0..a.len().max(b.len()) {
         diff |= a.get(i).copied().unwrap_or(0) ^ b.get(i).copied().unwrap_or(0);
     }
-    let nonzero = (diff | diff.wrapping_neg()) >> 31;
-    core::hint::black_box(nonzero).wrapping_sub(1)
+    ct_eq_mask(diff, 0)
 }
 
 /// All-ones when `a < b` (both normalized, same length), else 0.

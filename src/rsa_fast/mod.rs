@@ -83,6 +83,7 @@
 mod check;
 mod mont;
 
+use crate::asn1::{bit_length, strip_zeros};
 use crypto_bigint::{BoxedUint, Odd};
 use mont::{Field, LIMB_BITS, MASK, limbs_from_be, limbs_to_be};
 use rsa::traits::{PrivateKeyParts as _, PublicKeyParts as _};
@@ -551,19 +552,6 @@ fn public_exponent(e: &[u8]) -> Option<u64> {
     (2..1 << 33).contains(&e).then_some(e)
 }
 
-fn strip_zeros(bytes: &[u8]) -> &[u8] {
-    let first = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
-    &bytes[first..]
-}
-
-/// The bit length of a big-endian integer (a public size).
-fn bit_length(bytes: &[u8]) -> usize {
-    let bytes = strip_zeros(bytes);
-    bytes
-        .first()
-        .map_or(0, |&top| bytes.len() * 8 - top.leading_zeros() as usize)
-}
-
 /// `x` without its zero top limbs (how many is public: the size of a prime); `None` for zero.
 fn trimmed(x: &[u32]) -> Option<&[u32]> {
     Some(&x[..x.iter().rposition(|&l| l != 0)? + 1])
@@ -577,7 +565,7 @@ fn minus_one(p: &[u32]) -> Option<check::Limbs> {
     }
     let mut out = zeroize::Zeroizing::new(p.to_vec());
     out[0] &= !1;
-    let len = out.iter().rposition(|&l| l != 0)? + 1;
+    let len = trimmed(&out)?.len();
     out.truncate(len);
     Some(out)
 }

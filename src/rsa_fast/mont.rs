@@ -16,7 +16,7 @@ const TABLE: usize = 1 << WINDOW;
 /// `0xffff_ffff` when `a == b`, else 0, computed without a comparison the compiler could turn
 /// into a branch; the `black_box` keeps LLVM from reasoning its way back to one.
 #[inline(always)]
-fn ct_eq_mask(a: u32, b: u32) -> u32 {
+pub(super) fn ct_eq_mask(a: u32, b: u32) -> u32 {
     let x = a ^ b;
     let nonzero = (x | x.wrapping_neg()) >> 31;
     core::hint::black_box(nonzero).wrapping_sub(1)
@@ -592,6 +592,12 @@ fn select<const L: usize>(table: &[[u32; L]; TABLE], index: u32, out: &mut [u32;
 /// Reads every byte whatever its value (the inputs include the key's secret CRT values).
 pub(crate) fn limbs_from_be<const N: usize>(bytes: &[u8]) -> Option<[u32; N]> {
     let mut out = [0u32; N];
+    fill_limbs_from_be(bytes, &mut out).then_some(out)
+}
+
+/// Big-endian bytes into `out`'s 28-bit limbs, least significant first; `false` when the value
+/// needs more limbs than `out` has. Every byte is read whatever its value.
+pub(crate) fn fill_limbs_from_be(bytes: &[u8], out: &mut [u32]) -> bool {
     let mut acc = 0u64;
     let mut acc_bits = 0u32;
     let mut i = 0usize;
@@ -600,22 +606,21 @@ pub(crate) fn limbs_from_be<const N: usize>(bytes: &[u8]) -> Option<[u32; N]> {
         acc |= (b as u64) << acc_bits;
         acc_bits += 8;
         if acc_bits >= LIMB_BITS {
-            if i < N {
-                out[i] = (acc & MASK) as u32;
-            } else {
-                excess |= acc & MASK;
+            match out.get_mut(i) {
+                Some(limb) => *limb = (acc & MASK) as u32,
+                None => excess |= acc & MASK,
             }
             i += 1;
             acc >>= LIMB_BITS;
             acc_bits -= LIMB_BITS;
         }
     }
-    if i < N {
-        out[i] = acc as u32;
-    } else {
-        excess |= acc;
+    match out.get_mut(i) {
+        Some(limb) => *limb = acc as u32,
+        None => excess |= acc,
     }
-    (excess == 0).then_some(out)
+    acc.zeroize();
+    excess == 0
 }
 
 /// Normalized 28-bit limbs into exactly `len` big-endian bytes (the value must fit).
