@@ -190,7 +190,7 @@ fn looks_like_private_key(der: &[u8]) -> bool {
 fn pem_error(e: PemError) -> Error {
     match e {
         PemError::TooLarge => Error::CertMalformed("the certificate text is too large"),
-        PemError::NoEndMarker => Error::CertMalformed("the PEM has no END line (truncated?)"),
+        PemError::NoEndMarker => Error::CertMalformed(crate::pem::NO_END_LINE),
         PemError::LabelMismatch => Error::CertMalformed("the PEM's BEGIN and END labels differ"),
         PemError::BadBase64 => Error::CertMalformed("the PEM body is not valid base64"),
         PemError::Empty => Error::CertMalformed("the certificate is empty"),

@@ -120,6 +120,26 @@ impl Error {
         }
     }
 
+    /// For `KCP_REJECTED` with a known `res_cd`: what it means and what to do, one line
+    /// (the table is [`crate::RESULT_CODES`]).
+    ///
+    /// ```
+    /// let text = r#"{"res_cd":"8012","res_msg":"취소불가-상점관리자 문의"}"#;
+    /// let expect = kcp_wasm::Expect {
+    ///     operation: kcp_wasm::Operation::Cancel, tno: "1".into(), mod_type: None,
+    ///     pay_type: None, amount: None, remaining_after: None,
+    /// };
+    /// let err = kcp_wasm::parse_modify_response(text, &expect).unwrap_err();
+    /// assert!(err.hint().unwrap().contains("IP"));
+    /// assert!(err.to_string().contains("Hint: "));
+    /// ```
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            Error::KcpRejected { res_cd, .. } => crate::api::result_code(res_cd).map(|c| c.hint),
+            _ => None,
+        }
+    }
+
     pub(crate) fn field_invalid(field: &'static str, reason: impl Into<String>) -> Self {
         Error::FieldInvalid {
             field,
@@ -150,8 +170,7 @@ impl fmt::Display for Error {
                  download the key again from KCP's merchant admin",
             ),
             Error::RandomUnavailable => f.write_str(
-                "the runtime's secure random source is unavailable; in Cloudflare Workers, sign \
-                 inside a request handler, never at module scope",
+                "the runtime's secure random source (crypto.getRandomValues) is unavailable",
             ),
             Error::CertMalformed(why) => write!(f, "the certificate could not be read: {why}"),
             Error::CertIsPrivateKey => f.write_str(
@@ -175,6 +194,9 @@ impl fmt::Display for Error {
                 write!(f, "KCP refused the request: res_cd {res_cd}: {res_msg}")?;
                 if let Some(en) = res_en_msg.as_deref().filter(|m| !m.is_empty()) {
                     write!(f, " ({en})")?;
+                }
+                if let Some(hint) = self.hint() {
+                    write!(f, ". Hint: {hint}")?;
                 }
                 Ok(())
             }

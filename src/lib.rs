@@ -54,8 +54,9 @@ mod wasm;
 
 pub use api::{
     Cancel, Environment, Expect, INQUIRY_PATH, Inquiry, InquiryResult, MODIFY_PATH, Merchant,
-    Modify, ModifyResult, Operation, PRODUCTION_URL, PreparedRequest, Refund, RefundAccount,
-    STAGING_URL, TaxSplit, parse_inquiry_response, parse_modify_response,
+    Modify, ModifyResult, Operation, PRODUCTION_URL, PreparedRequest, RESULT_CODES, Refund,
+    RefundAccount, ResultCode, ResultWarning, STAGING_URL, TaxSplit, parse_inquiry_response,
+    parse_modify_response, result_code,
 };
 pub use cert::Certificate;
 pub use error::{Error, Result};

@@ -20,6 +20,12 @@ const B64: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
         .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
 );
 
+/// What to say when a PEM has a BEGIN line and no END line. Most often only its first line
+/// arrived: a multi-line value left unquoted in `.dev.vars` / `.env` keeps only that line.
+pub(crate) const NO_END_LINE: &str = "the PEM has no END line: it is truncated, often to its \
+     first line by an unquoted multi-line value in .dev.vars or .env; put the whole PEM in \
+     double quotes there, or write it on one line with \\n for each line break";
+
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum PemError {
     TooLarge,

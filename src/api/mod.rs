@@ -8,9 +8,14 @@
 
 mod request;
 mod response;
+mod result_codes;
 
 pub use request::{Cancel, Inquiry, Modify, Refund, RefundAccount, TaxSplit};
-pub use response::{InquiryResult, ModifyResult, parse_inquiry_response, parse_modify_response};
+pub use response::{
+    InquiryResult, ModifyResult, ResultWarning, parse_inquiry_response, parse_modify_response,
+};
+
+pub use result_codes::{RESULT_CODES, ResultCode, result_code};
 
 use crate::cert::Certificate;
 use crate::error::{Error, Result};

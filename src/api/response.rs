@@ -1,13 +1,19 @@
 //! KCP's replies: success only on `res_cd` `0000`, anything else a refusal carried verbatim.
 
-use super::{Expect, Operation};
+use super::Expect;
 use crate::error::{Error, Result};
 use serde_json::{Map, Value};
 
 /// Largest reply text read. KCP's replies are a few hundred bytes.
 const MAX_RESPONSE_LEN: usize = 1024 * 1024;
+/// JavaScript's `Number.MAX_SAFE_INTEGER`.
+const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 
 /// A successful cancel, refund or other modification; see [`parse_modify_response`].
+///
+/// KCP said `0000`: the change was applied. Whatever in the reply disagrees with the request, or
+/// cannot be read, is listed in `warnings`, never raised as an error: code that threw here would
+/// lose the record of money that moved.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ModifyResult {
@@ -15,22 +21,60 @@ pub struct ModifyResult {
     pub res_cd: String,
     /// KCP's message.
     pub res_msg: String,
-    /// The transaction number.
+    /// The transaction number (the request's when the reply names none).
     pub tno: String,
     /// `canc_time`, verbatim (`yyyyMMddHHmmss`).
     #[serde(rename = "canceledAt", skip_serializing_if = "Option::is_none")]
     pub canc_time: Option<String>,
-    /// `mod_mny`: the amount cancelled now.
+    /// `mod_mny`: the amount cancelled now, when the reply reports it readably.
     #[serde(rename = "amount", skip_serializing_if = "Option::is_none")]
     pub mod_mny: Option<u64>,
-    /// `rem_mny`: the cancellable balance after this request.
+    /// `rem_mny`: the cancellable balance after this request, when the reply reports it
+    /// readably. `None` means unknown, not zero.
     #[serde(rename = "remaining", skip_serializing_if = "Option::is_none")]
     pub rem_mny: Option<u64>,
-    /// `mod_pacn_seq_no`: the partial-cancel sequence number.
+    /// The partial-cancel sequence number: `mod_pacn_seq_no`, or `mod_pcan_seq_no` (both
+    /// spellings are seen).
     #[serde(rename = "partialSequence", skip_serializing_if = "Option::is_none")]
     pub mod_pacn_seq_no: Option<String>,
+    /// What in the reply disagrees with the request or could not be read. Empty when all agrees.
+    pub warnings: Vec<ResultWarning>,
     /// Every field of the reply, verbatim.
     pub raw: Map<String, Value>,
+}
+
+/// Something wrong with a reply in which KCP said the change was applied (`res_cd` `0000`).
+///
+/// Codes (stable): `TNO_MISMATCH` (the reply names another transaction), `REMAINING_MISMATCH`
+/// (a partial refund's reported balance is not the request's `rem_mny − mod_mny`),
+/// `AMOUNT_MISMATCH` (the reported `mod_mny` is not the request's), `AMOUNT_UNREADABLE` (an
+/// amount field is not a whole number). The change was applied all the same: record the
+/// result, then inquire about the transaction before doing anything else with it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResultWarning {
+    /// Stable code, see above.
+    pub code: &'static str,
+    /// The reply field concerned (`tno`, `rem_mny`, `mod_mny`).
+    pub field: &'static str,
+    /// What the request implies, when there is such a value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
+    /// What KCP reported, verbatim, when it reported something.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reported: Option<String>,
+    /// In words, for people.
+    pub message: String,
+}
+
+impl ResultWarning {
+    /// Every code a warning can carry.
+    pub const CODES: &'static [&'static str] = &[
+        "TNO_MISMATCH",
+        "REMAINING_MISMATCH",
+        "AMOUNT_MISMATCH",
+        "AMOUNT_UNREADABLE",
+    ];
 }
 
 /// A successful inquiry. KCP's inquiry reply varies by payment type; read what you need from
@@ -66,9 +110,11 @@ pub struct InquiryResult {
 
 /// Reads a reply to a cancel / refund / modification, whatever its content type said.
 ///
-/// Returns the result for `res_cd` `0000`, [`Error::KcpRejected`] for any other code, and
-/// [`Error::ResponseInconsistent`] when a success disagrees with the request (another `tno`,
-/// or for a partial refund a `rem_mny` other than the request's `rem_mny − mod_mny`).
+/// Returns the result for `res_cd` `0000`, and [`Error::KcpRejected`] for any other code. A
+/// `0000` reply is never an error, whatever else it holds: KCP applied the change. What disagrees
+/// with the request (another `tno`; for a partial refund a `rem_mny` other than the request's
+/// `rem_mny − mod_mny`; another `mod_mny`) or cannot be read is listed in
+/// [`ModifyResult::warnings`]. A reply without `rem_mny` leaves `rem_mny` unknown (`None`).
 ///
 /// ```
 /// use kcp_wasm::{Expect, Operation, parse_modify_response};
@@ -86,6 +132,15 @@ pub struct InquiryResult {
 ///     &expect,
 /// )?;
 /// assert_eq!(ok.rem_mny, Some(25000));
+/// assert!(ok.warnings.is_empty());
+///
+/// // Applied, but the balance disagrees: a result with a warning, not an error.
+/// let odd = parse_modify_response(
+///     r#"{"res_cd":"0000","tno":"21234567890123","rem_mny":"20000","mod_pcan_seq_no":"2"}"#,
+///     &expect,
+/// )?;
+/// assert_eq!(odd.warnings[0].code, "REMAINING_MISMATCH");
+/// assert_eq!(odd.mod_pacn_seq_no.as_deref(), Some("2"));
 ///
 /// let refused = parse_modify_response(r#"{"res_cd":"8133","res_msg":"취소 가능 금액 초과"}"#, &expect);
 /// assert_eq!(refused.unwrap_err().code(), "KCP_REJECTED");
@@ -93,44 +148,47 @@ pub struct InquiryResult {
 /// ```
 pub fn parse_modify_response(text: &str, expect: &Expect) -> Result<ModifyResult> {
     let (raw, res_msg) = parse_success(text)?;
+    let mut warnings = Vec::new();
     let tno = string_field(&raw, "tno");
-    let rem_mny = amount_field(&raw, "rem_mny")?;
-    let mod_mny = amount_field(&raw, "mod_mny")?;
-    match &tno {
-        Some(tno) if tno != &expect.tno => {
-            return Err(Error::ResponseInconsistent {
-                field: "tno",
-                reason: format!(
-                    "the reply is for transaction {tno}, the request for {}",
-                    expect.tno
+    if let Some(tno) = tno.as_ref().filter(|tno| **tno != expect.tno) {
+        warnings.push(ResultWarning {
+            code: "TNO_MISMATCH",
+            field: "tno",
+            expected: Some(expect.tno.clone()),
+            reported: Some(tno.clone()),
+            message: format!(
+                "KCP applied the change, but its reply names transaction {tno}, the request {}",
+                expect.tno
+            ),
+        });
+    }
+    let rem_mny = read_amount(&raw, "rem_mny", &mut warnings);
+    let mod_mny = read_amount(&raw, "mod_mny", &mut warnings);
+    if let (Some(want), Some(got)) = (expect.remaining_after, rem_mny) {
+        if want != got {
+            warnings.push(ResultWarning {
+                code: "REMAINING_MISMATCH",
+                field: "rem_mny",
+                expected: Some(want.to_string()),
+                reported: Some(got.to_string()),
+                message: format!(
+                    "KCP applied the refund, but reports a balance of {got} after it where the \
+                     request implies {want}"
                 ),
             });
         }
-        None if expect.operation == Operation::Refund => {
-            return Err(Error::ResponseInconsistent {
-                field: "tno",
-                reason: "the reply to a partial refund names no transaction".into(),
-            });
-        }
-        _ => {}
     }
-    if let Some(want) = expect.remaining_after {
-        match rem_mny {
-            Some(got) if got == want => {}
-            Some(got) => {
-                return Err(Error::ResponseInconsistent {
-                    field: "rem_mny",
-                    reason: format!(
-                        "the balance after the refund should be {want}, KCP reports {got}"
-                    ),
-                });
-            }
-            None => {
-                return Err(Error::ResponseInconsistent {
-                    field: "rem_mny",
-                    reason: "the reply to a partial refund does not report the balance".into(),
-                });
-            }
+    if let (Some(want), Some(got)) = (expect.amount, mod_mny) {
+        if want != got {
+            warnings.push(ResultWarning {
+                code: "AMOUNT_MISMATCH",
+                field: "mod_mny",
+                expected: Some(want.to_string()),
+                reported: Some(got.to_string()),
+                message: format!(
+                    "KCP applied the change, but reports {got} cancelled where the request asked {want}"
+                ),
+            });
         }
     }
     Ok(ModifyResult {
@@ -140,8 +198,31 @@ pub fn parse_modify_response(text: &str, expect: &Expect) -> Result<ModifyResult
         canc_time: string_field(&raw, "canc_time"),
         mod_mny,
         rem_mny,
-        mod_pacn_seq_no: string_field(&raw, "mod_pacn_seq_no"),
+        mod_pacn_seq_no: string_field(&raw, "mod_pacn_seq_no")
+            .or_else(|| string_field(&raw, "mod_pcan_seq_no")),
+        warnings,
         raw,
+    })
+}
+
+/// An amount of a successful reply: unreadable values become a warning and `None`.
+fn read_amount(
+    raw: &Map<String, Value>,
+    name: &'static str,
+    warnings: &mut Vec<ResultWarning>,
+) -> Option<u64> {
+    amount_field(raw, name).unwrap_or_else(|_| {
+        warnings.push(ResultWarning {
+            code: "AMOUNT_UNREADABLE",
+            field: name,
+            expected: None,
+            reported: raw.get(name).map(|v| match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            }),
+            message: format!("`{name}` in KCP's reply is not a whole number of won"),
+        });
+        None
     })
 }
 
@@ -213,7 +294,12 @@ fn amount_field(raw: &Map<String, Value>, name: &'static str) -> Result<Option<u
             }
             s.parse().map(Some).map_err(|_| bad())
         }
-        Some(Value::Number(n)) => n.as_u64().map(Some).ok_or_else(bad),
+        // Beyond 2^53 − 1 an amount could not reach JavaScript exactly: no real amount is that big.
+        Some(Value::Number(n)) => n
+            .as_u64()
+            .filter(|n| *n <= MAX_SAFE_INTEGER)
+            .map(Some)
+            .ok_or_else(bad),
         Some(_) => Err(bad()),
     }
 }
@@ -221,6 +307,7 @@ fn amount_field(raw: &Map<String, Value>, name: &'static str) -> Result<Option<u
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::Operation;
 
     fn refund_expect() -> Expect {
         Expect {
@@ -233,8 +320,12 @@ mod tests {
         }
     }
 
+    fn codes(r: &ModifyResult) -> Vec<&'static str> {
+        r.warnings.iter().map(|w| w.code).collect()
+    }
+
     #[test]
-    fn success_refusal_and_inconsistency() {
+    fn success_refusal_and_warnings() {
         let e = refund_expect();
         let ok = parse_modify_response(
             r#"{"res_cd":"0000","tno":"123","rem_mny":900,"mod_mny":"100","x":1}"#,
@@ -242,18 +333,31 @@ mod tests {
         )
         .unwrap();
         assert_eq!((ok.mod_mny, ok.rem_mny), (Some(100), Some(900)));
+        assert!(ok.warnings.is_empty());
         assert_eq!(ok.raw["x"], 1);
-        let err = parse_modify_response(r#"{"res_cd":"0000","tno":"123","rem_mny":"800"}"#, &e)
-            .unwrap_err();
+        // Applied, and the balance disagrees: a result with a warning, raw kept.
+        let odd =
+            parse_modify_response(r#"{"res_cd":"0000","tno":"123","rem_mny":"800"}"#, &e).unwrap();
+        assert_eq!(codes(&odd), ["REMAINING_MISMATCH"]);
+        assert_eq!(odd.warnings[0].expected.as_deref(), Some("900"));
+        assert_eq!(odd.warnings[0].reported.as_deref(), Some("800"));
         assert_eq!(
-            (err.code(), err.field()),
-            ("RESPONSE_INCONSISTENT", Some("rem_mny"))
+            (odd.rem_mny, odd.raw["rem_mny"].as_str()),
+            (Some(800), Some("800"))
         );
-        let err = parse_modify_response(r#"{"res_cd":"0000","tno":"124","rem_mny":"900"}"#, &e)
-            .unwrap_err();
-        assert_eq!(err.field(), Some("tno"));
-        let err = parse_modify_response(r#"{"res_cd":"0000","tno":"123"}"#, &e).unwrap_err();
-        assert_eq!(err.field(), Some("rem_mny"));
+        let other = parse_modify_response(
+            r#"{"res_cd":"0000","tno":"124","rem_mny":"900","mod_mny":"99"}"#,
+            &e,
+        )
+        .unwrap();
+        assert_eq!(codes(&other), ["TNO_MISMATCH", "AMOUNT_MISMATCH"]);
+        assert_eq!(other.tno, "124");
+        // No rem_mny: unknown, not inconsistent.
+        let bare = parse_modify_response(r#"{"res_cd":"0000","tno":"123"}"#, &e).unwrap();
+        assert_eq!((bare.rem_mny, bare.warnings.len()), (None, 0));
+        // No tno at all: the request's.
+        let anon = parse_modify_response(r#"{"res_cd":"0000"}"#, &e).unwrap();
+        assert_eq!(anon.tno, "123");
         match parse_modify_response(
             r#"{"res_cd":"8133","res_msg":"잔액 부족","res_en_msg":"no"}"#,
             &e,
@@ -264,33 +368,79 @@ mod tests {
                 res_cd,
                 res_msg,
                 res_en_msg,
-                ..
+                raw,
             } => {
                 assert_eq!(
                     (res_cd.as_str(), res_msg.as_str(), res_en_msg.as_deref()),
                     ("8133", "잔액 부족", Some("no"))
                 );
+                assert_eq!(raw["res_cd"], "8133");
             }
             other => panic!("{other:?}"),
         }
     }
 
     #[test]
-    fn malformed_replies() {
+    fn both_sequence_spellings() {
+        let e = refund_expect();
+        for field in ["mod_pacn_seq_no", "mod_pcan_seq_no"] {
+            let text = format!(r#"{{"res_cd":"0000","tno":"123","rem_mny":"900","{field}":"3"}}"#);
+            let r = parse_modify_response(&text, &e).unwrap();
+            assert_eq!(r.mod_pacn_seq_no.as_deref(), Some("3"), "{field}");
+        }
+    }
+
+    #[test]
+    fn unreadable_amounts_of_a_success_are_warnings() {
         let e = refund_expect();
         for text in [
-            "",
-            "<html>",
-            "[]",
-            "{}",
-            r#"{"res_cd":null}"#,
             r#"{"res_cd":"0000","tno":"123","rem_mny":"9x"}"#,
+            r#"{"res_cd":"0000","tno":"123","rem_mny":-1}"#,
+            r#"{"res_cd":"0000","tno":"123","rem_mny":1.5}"#,
+            r#"{"res_cd":"0000","tno":"123","rem_mny":9007199254740993}"#,
+            r#"{"res_cd":"0000","tno":"123","rem_mny":123456789012345678901234567890}"#,
         ] {
+            let r = parse_modify_response(text, &e).unwrap();
+            assert_eq!(
+                (codes(&r), r.rem_mny),
+                (vec!["AMOUNT_UNREADABLE"], None),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn large_integers_stay_exact_in_raw() {
+        let e = refund_expect();
+        let r = parse_modify_response(
+            r#"{"res_cd":"0000","tno":"123","rem_mny":"900","big":123456789012345678901234567890,"f":0.1}"#,
+            &e,
+        )
+        .unwrap();
+        assert_eq!(r.raw["big"].to_string(), "123456789012345678901234567890");
+        assert_eq!(r.raw["f"].to_string(), "0.1");
+    }
+
+    #[test]
+    fn malformed_replies() {
+        let e = refund_expect();
+        for text in ["", "<html>", "[]", "{}", r#"{"res_cd":null}"#] {
             assert_eq!(
                 parse_modify_response(text, &e).unwrap_err().code(),
                 "RESPONSE_MALFORMED",
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn inquiry_about_another_transaction_is_inconsistent() {
+        let mut e = refund_expect();
+        e.operation = Operation::Inquiry;
+        let err = parse_inquiry_response(r#"{"res_cd":"0000","tno":"124"}"#, &e).unwrap_err();
+        assert_eq!(
+            (err.code(), err.field()),
+            ("RESPONSE_INCONSISTENT", Some("tno"))
+        );
     }
 }

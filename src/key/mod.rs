@@ -284,9 +284,7 @@ fn pem_error(e: PemError) -> Error {
             "the key text is longer than {} bytes",
             pem::MAX_PEM_LEN
         )),
-        PemError::NoEndMarker => {
-            Error::KeyMalformed("the PEM has no matching END line (truncated?)")
-        }
+        PemError::NoEndMarker => Error::KeyMalformed(pem::NO_END_LINE),
         PemError::LabelMismatch => Error::KeyMalformed("the PEM's BEGIN and END labels differ"),
         PemError::BadBase64 => Error::KeyMalformed("the PEM body is not valid base64"),
         PemError::Empty => Error::KeyMalformed("the key is empty"),

@@ -38,8 +38,23 @@ fn to_js(err: Error) -> JsValue {
         if let Some(en) = res_en_msg {
             set(obj, "resEnMsg", &en.into());
         }
-        set(obj, "raw", &to_value(raw));
+        set(
+            obj,
+            "raw",
+            &json_to_js(&serde_json::Value::Object((**raw).clone())),
+        );
     }
+    if let Some(hint) = err.hint() {
+        set(obj, "hint", &hint.into());
+    }
+    js.into()
+}
+
+/// An error of the facade itself (a value that could not be converted): a bug, never `undefined`.
+fn internal(what: &str) -> JsValue {
+    let js = js_sys::Error::new(&format!("internal error in kcp-wasm: {what}"));
+    js.set_name("KcpError");
+    set(js.as_ref(), "code", &"INTERNAL".into());
     js.into()
 }
 
@@ -48,9 +63,60 @@ fn set(obj: &JsValue, name: &str, value: &JsValue) {
     let _ = Reflect::set(obj, &JsValue::from_str(name), value);
 }
 
-fn to_value<T: Serialize + ?Sized>(value: &T) -> JsValue {
+/// Serializes a value of the facade's own making. A failure is an error, never `undefined`:
+/// a success that resolved to `undefined` would read as nothing having happened.
+fn to_value<T: Serialize + ?Sized>(value: &T) -> JsResult<JsValue> {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    value.serialize(&serializer).unwrap_or(JsValue::UNDEFINED)
+    value
+        .serialize(&serializer)
+        .map_err(|e| internal(&format!("could not convert a result: {e}")))
+}
+
+/// KCP's reply as a plain JS value, exactly: integers JavaScript cannot hold exactly (beyond
+/// ±(2^53 − 1)) become strings of their digits, other numbers become numbers. Cannot fail.
+fn json_to_js(value: &serde_json::Value) -> JsValue {
+    use serde_json::Value;
+    const MAX_SAFE: u64 = (1 << 53) - 1;
+    match value {
+        Value::Null => JsValue::NULL,
+        Value::Bool(b) => JsValue::from_bool(*b),
+        Value::Number(n) => {
+            if let Some(u) = n.as_u64() {
+                if u <= MAX_SAFE {
+                    return JsValue::from_f64(u as f64);
+                }
+            } else if let Some(i) = n.as_i64() {
+                if i.unsigned_abs() <= MAX_SAFE {
+                    return JsValue::from_f64(i as f64);
+                }
+            } else {
+                let text = n.to_string();
+                // A number written with a fraction or an exponent: JavaScript's reading of it.
+                if text.contains(['.', 'e', 'E']) {
+                    if let Some(f) = n.as_f64().filter(|f| f.is_finite()) {
+                        return JsValue::from_f64(f);
+                    }
+                }
+            }
+            JsValue::from_str(&n.to_string())
+        }
+        Value::String(s) => JsValue::from_str(s),
+        Value::Array(items) => items
+            .iter()
+            .map(json_to_js)
+            .collect::<js_sys::Array>()
+            .into(),
+        Value::Object(map) => {
+            // Own data properties, even for a key such as `__proto__` (no setter is invoked).
+            let entries = js_sys::Array::new();
+            for (k, v) in map {
+                entries.push(&js_sys::Array::of2(&JsValue::from_str(k), &json_to_js(v)));
+            }
+            Object::from_entries(&entries)
+                .map(JsValue::from)
+                .unwrap_or_else(|_| Object::new().into())
+        }
+    }
 }
 
 /// Reads property `name` of `obj` (undefined when `obj` is not an object).
@@ -140,9 +206,9 @@ pub struct Signer {
 impl Signer {
     /// Reads (and decrypts) a private key.
     #[wasm_bindgen(js_name = fromPem)]
-    pub fn from_pem(pem: String, password: String) -> JsResult<Signer> {
-        let (pem, password) = (Zeroizing::new(pem), Zeroizing::new(password));
-        MerchantKey::from_pem(&pem, &password)
+    pub fn from_pem(pem: String, password: Option<String>) -> JsResult<Signer> {
+        let (pem, password) = (Zeroizing::new(pem), password.map(Zeroizing::new));
+        read_key(&pem, password.as_deref().map(|p| p.as_str()))
             .map(|key| Signer { key })
             .map_err(to_js)
     }
@@ -173,6 +239,26 @@ impl Signer {
     }
 }
 
+/// Decrypts a key. An encrypted key with no password (`undefined`, e.g. an unset environment
+/// variable) or an empty one is `CONFIG_INVALID` on `password`, not "the password is wrong".
+fn read_key(pem: &str, password: Option<&str>) -> Result<MerchantKey, Error> {
+    match MerchantKey::from_pem(pem, password.unwrap_or("")) {
+        Err(Error::KeyPasswordIncorrect) if password.is_none_or(str::is_empty) => {
+            Err(Error::config_invalid(
+                "password",
+                if password.is_none() {
+                    "the private key is encrypted and no password was given (it is undefined: \
+                     is the environment variable that should hold it set?)"
+                } else {
+                    "the private key is encrypted and the password given is empty (is the \
+                     environment variable that should hold it set?)"
+                },
+            ))
+        }
+        other => other,
+    }
+}
+
 /// `kcp_cert_info`: the certificate on one line.
 #[wasm_bindgen(js_name = serializeCertificate)]
 pub fn serialize_certificate(pem: &str) -> JsResult<String> {
@@ -190,6 +276,8 @@ struct CertificateInfo {
     serial_number: String,
     not_before: String,
     not_after: String,
+    /// `not_after` as seconds since 1970 (0 before), for "expired N days ago".
+    not_after_unix: u64,
     public_key_bits: usize,
 }
 
@@ -197,15 +285,16 @@ struct CertificateInfo {
 #[wasm_bindgen(js_name = inspectCertificate)]
 pub fn inspect_certificate(pem: &str) -> JsResult<JsValue> {
     let cert = Certificate::from_pem(pem).map_err(to_js)?;
-    Ok(to_value(&CertificateInfo {
+    to_value(&CertificateInfo {
         kcp_cert_info: cert.to_kcp_cert_info(),
         subject: cert.subject(),
         issuer: cert.issuer(),
         serial_number: cert.serial_number(),
         not_before: cert.not_before(),
         not_after: cert.not_after(),
+        not_after_unix: cert.not_after_unix(),
         public_key_bits: cert.public_key().modulus_bits(),
-    }))
+    })
 }
 
 /// Whether `signature` is the certificate's signature of `plaintext`.
@@ -226,6 +315,36 @@ pub fn cancel_plaintext(site_cd: &str, tno: &str, mod_type: &str) -> JsResult<St
 #[wasm_bindgen(js_name = inquiryPlaintext)]
 pub fn inquiry_plaintext(site_cd: &str, tno: &str, pay_type: &str) -> JsResult<String> {
     crate::inquiry_plaintext(site_cd, tno, pay_type).map_err(to_js)
+}
+
+#[derive(Serialize)]
+struct ResultCodeJs {
+    code: &'static str,
+    hint: &'static str,
+    source: &'static str,
+}
+
+/// KCP result codes with a known meaning: `[{ code, hint, source }]` (the core's table).
+#[wasm_bindgen(js_name = resultCodes)]
+pub fn result_codes() -> JsResult<JsValue> {
+    let rows: Vec<ResultCodeJs> = crate::RESULT_CODES
+        .iter()
+        .map(|c| ResultCodeJs {
+            code: c.code,
+            hint: c.hint,
+            source: c.source,
+        })
+        .collect();
+    to_value(&rows)
+}
+
+/// Codes a success's `warnings` can carry.
+#[wasm_bindgen(js_name = warningCodes)]
+pub fn warning_codes() -> Vec<String> {
+    crate::ResultWarning::CODES
+        .iter()
+        .map(|c| c.to_string())
+        .collect()
 }
 
 /// Every error code the core can throw.
@@ -273,7 +392,7 @@ struct PreparedJs<'a> {
     expect: ExpectJs<'a>,
 }
 
-fn prepared_to_js(p: &PreparedRequest) -> JsValue {
+fn prepared_to_js(p: &PreparedRequest) -> JsResult<JsValue> {
     to_value(&PreparedJs {
         url: &p.url,
         method: "POST",
@@ -299,10 +418,10 @@ fn prepare(
     input: &JsValue,
     build: impl FnOnce(&JsValue) -> Result<PreparedRequest, Error>,
 ) -> JsResult<JsValue> {
-    require_object(input, "request")
+    let prepared = require_object(input, "request")
         .and_then(|()| build(input))
-        .map(|p| prepared_to_js(&p))
-        .map_err(to_js)
+        .map_err(to_js)?;
+    prepared_to_js(&prepared)
 }
 
 fn read_expect(expect: &JsValue) -> Result<Expect, Error> {
@@ -349,7 +468,7 @@ impl Merchant {
             cfg_str("privateKey")?
                 .ok_or_else(|| Error::config_invalid("privateKey", "is required"))?,
         );
-        let password = Zeroizing::new(cfg_str("password")?.unwrap_or_default());
+        let password = cfg_str("password")?.map(Zeroizing::new);
         let environment = match (cfg_str("baseUrl")?, cfg_str("environment")?) {
             (Some(url), _) => Environment::Custom(url),
             (None, Some(name)) => Environment::from_name(&name)?,
@@ -360,7 +479,7 @@ impl Merchant {
         // Cheap checks first: the key is decrypted last.
         environment.base_url()?;
         let certificate = Certificate::from_pem(&certificate)?;
-        let key = MerchantKey::from_pem(&private_key, &password)?;
+        let key = read_key(&private_key, password.as_deref().map(|p| p.as_str()))?;
         Ok(Merchant {
             inner: CoreMerchant::new(&site_cd, certificate, key, environment)?,
         })
@@ -464,21 +583,60 @@ impl Merchant {
     }
 }
 
-/// Reads KCP's reply to a modification; throws `KCP_REJECTED`, `RESPONSE_MALFORMED` or
-/// `RESPONSE_INCONSISTENT`.
+/// Reads KCP's reply to a modification; throws `KCP_REJECTED` or `RESPONSE_MALFORMED`. A `0000`
+/// reply always gives a result, with `warnings` for what disagrees with the request.
 #[wasm_bindgen(js_name = parseModifyResponse)]
 pub fn parse_modify_response(text: &str, expect: JsValue) -> JsResult<JsValue> {
     let expect = read_expect(&expect).map_err(to_js)?;
-    crate::parse_modify_response(text, &expect)
-        .map(|r| to_value(&r))
-        .map_err(to_js)
+    let result = crate::parse_modify_response(text, &expect).map_err(to_js)?;
+    let raw = json_to_js(&serde_json::Value::Object(result.raw.clone()));
+    let obj = to_value(&ModifyResultJs {
+        res_cd: &result.res_cd,
+        res_msg: &result.res_msg,
+        tno: &result.tno,
+        canceled_at: result.canc_time.as_deref(),
+        amount: result.mod_mny,
+        remaining: result.rem_mny,
+        partial_sequence: result.mod_pacn_seq_no.as_deref(),
+        warnings: &result.warnings,
+    })?;
+    set(&obj, "raw", &raw);
+    Ok(obj)
+}
+
+/// [`crate::ModifyResult`] without `raw`, which [`json_to_js`] converts exactly.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ModifyResultJs<'a> {
+    res_cd: &'a str,
+    res_msg: &'a str,
+    tno: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    canceled_at: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    amount: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    remaining: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    partial_sequence: Option<&'a str>,
+    warnings: &'a [crate::ResultWarning],
 }
 
 /// Reads KCP's reply to an inquiry.
 #[wasm_bindgen(js_name = parseInquiryResponse)]
 pub fn parse_inquiry_response(text: &str, expect: JsValue) -> JsResult<JsValue> {
     let expect = read_expect(&expect).map_err(to_js)?;
-    crate::parse_inquiry_response(text, &expect)
-        .map(|r| to_value(&r))
-        .map_err(to_js)
+    let result = crate::parse_inquiry_response(text, &expect).map_err(to_js)?;
+    let obj = Object::new();
+    set(&obj, "resCd", &result.res_cd.as_str().into());
+    set(&obj, "resMsg", &result.res_msg.as_str().into());
+    if let Some(tno) = &result.tno {
+        set(&obj, "tno", &tno.as_str().into());
+    }
+    set(
+        &obj,
+        "raw",
+        &json_to_js(&serde_json::Value::Object(result.raw)),
+    );
+    Ok(obj.into())
 }
