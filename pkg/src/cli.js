@@ -9,8 +9,9 @@ export const USAGE = `Usage: kcp-wasm <command> [options]
 
 Commands:
   sign       --key <key.pem> <plaintext>        print kcp_sign_data for a plaintext
-  cert-info  --cert <cert.pem> [--key <key.pem>] print kcp_cert_info, subject, expiry,
-                                               and whether the key is the certificate's pair
+  cert-info  --cert <cert.pem> [--key <key.pem>] print kcp_cert_info, subject, expiry (and
+                                               whether it has expired), and whether the key
+                                               is the certificate's pair
   cancel     --tno <tno> [--reason <text>]       full cancel (STSC)
   refund     --tno <tno> --amount <n> --remaining <n> [--reason <text>]
              [--taxable <n> --vat <n> --tax-free <n>]
@@ -69,7 +70,7 @@ const COMMANDS = {
 /**
  * @param {string[]} argv what follows `kcp-wasm`
  * @param {{ stdout?: (s: string) => void, stderr?: (s: string) => void, env?: Record<string, string|undefined>,
- *           stdin?: NodeJS.ReadStream, fetch?: typeof fetch }} [io]
+ *           stdin?: NodeJS.ReadStream, fetch?: typeof fetch, now?: number }} [io] (`now`: ms since 1970, for tests)
  * @returns {Promise<number>}
  */
 export async function runCli(argv, io = {}) {
@@ -120,7 +121,7 @@ export async function runCli(argv, io = {}) {
   }
 
   try {
-    const ctx = { values, positionals, env, out, err, io };
+    const ctx = { values, positionals, env, out, err, io, now: io.now };
     if (command === 'sign') return await cmdSign(ctx);
     if (command === 'cert-info') return await cmdCertInfo(ctx);
     return await cmdSend(command, ctx);
@@ -135,9 +136,15 @@ export async function runCli(argv, io = {}) {
 
 function reportError(e, err) {
   if (e instanceof KcpError) {
-    err(`kcp-wasm: error ${e.code}: ${e.message}`);
+    // The library's guidance names its API (client.inquire); on the command line it is `kcp-wasm inquire`.
+    const message = e.message.replaceAll('(client.inquire)', '(kcp-wasm inquire --tno <tno> --pay-type <type>)');
+    err(`kcp-wasm: error ${e.code}: ${message}`);
     if (e.code === 'KCP_REJECTED') {
       err(`  res_cd: ${e.resCd}\n  res_msg: ${e.resMsg}${e.resEnMsg ? `\n  res_en_msg: ${e.resEnMsg}` : ''}`);
+      if (e.hint) err(`  hint: ${e.hint}`);
+    }
+    if (e.code === 'OUTCOME_UNKNOWN' || e.code === 'HTTP_ERROR') {
+      err(`  next: run \`kcp-wasm inquire --tno ${e.tno ?? '<tno>'} --pay-type <PACA|PABK|...>\` before trying again`);
     }
     if (e.field) err(`  field: ${e.field}`);
     if (e.code === 'HTTP_ERROR') err(`  status: ${e.status}`);
@@ -252,18 +259,30 @@ async function cmdCertInfo(ctx) {
     }
   }
   if (ctx.values.json) {
-    ctx.out(JSON.stringify(keyMatches === undefined ? info : { ...info, keyMatches }, null, 2));
+    const expired = info.notAfterUnix * 1000 <= (ctx.now ?? Date.now());
+    ctx.out(JSON.stringify(keyMatches === undefined ? { ...info, expired } : { ...info, expired, keyMatches }, null, 2));
   } else {
     ctx.out(`subject:        ${info.subject}`);
     ctx.out(`issuer:         ${info.issuer}`);
     ctx.out(`serial:         ${info.serialNumber}`);
     ctx.out(`not before:     ${info.notBefore}`);
-    ctx.out(`not after:      ${info.notAfter}`);
+    ctx.out(`not after:      ${info.notAfter}${expiryNote(info.notAfterUnix, ctx.now ?? Date.now())}`);
     ctx.out(`public key:     RSA ${info.publicKeyBits} bits`);
     if (keyMatches !== undefined) ctx.out(`key is its pair: ${keyMatches ? 'yes' : 'NO'}`);
     ctx.out(`kcp_cert_info:  ${info.kcpCertInfo}`);
   }
   return keyMatches === false ? 1 : 0;
+}
+
+/** " (EXPIRED 155 days ago)" / " (expires in 30 days)" from the core's notAfter, or "". */
+export function expiryNote(notAfterUnix, nowMs) {
+  if (typeof notAfterUnix !== 'number') return '';
+  const days = Math.floor((notAfterUnix * 1000 - nowMs) / 86_400_000);
+  if (notAfterUnix * 1000 <= nowMs) {
+    const ago = -days - 1;
+    return ` (EXPIRED ${ago === 0 ? 'today' : `${ago} day${ago === 1 ? '' : 's'} ago`})`;
+  }
+  return days < 60 ? ` (expires in ${days} day${days === 1 ? '' : 's'})` : '';
 }
 
 function amountArg(values, name) {

@@ -88,6 +88,13 @@ function requireString(value, field, code = 'FIELD_INVALID') {
   return value;
 }
 
+/** `undefined` (no password: fine for an unencrypted key, a clear CONFIG_INVALID otherwise) or a string. */
+function optionalPassword(value) {
+  if (value !== undefined && value !== null && typeof value !== 'string') {
+    throw new KcpError('CONFIG_INVALID', `password must be a string, got ${typeof value}`, { field: 'password' });
+  }
+}
+
 function requireObject(value, what, code = 'FIELD_INVALID') {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new KcpError(code, `${what} must be an object`);
@@ -130,11 +137,11 @@ export class KcpSigner {
   }
 
   /** Decrypts a private key (PEM or DER bytes; KCP's PKCS#12-PBE form, PBES2, PKCS#8 or PKCS#1). */
-  static fromPem(pem, password = '') {
+  static fromPem(pem, password) {
     return call(() => {
       const text = keyText(pem);
-      requireString(password, 'password', 'KEY_PASSWORD_INCORRECT');
-      return new KcpSigner(wasm.Signer.fromPem(text, password));
+      optionalPassword(password);
+      return new KcpSigner(wasm.Signer.fromPem(text, password ?? undefined));
     });
   }
 
@@ -181,6 +188,14 @@ export function serializeCertificate(certificatePem) {
 /** Subject, issuer, serial number, validity and key size of a certificate, and its kcp_cert_info. */
 export function inspectCertificate(certificatePem) {
   return call(() => toPlain(wasm.inspectCertificate(requireString(certificatePem, 'certificate', 'CERT_MALFORMED'))));
+}
+
+/**
+ * KCP result codes with a known meaning, from the core's one table: `[{ code, hint, source }]`.
+ * A KcpRejectedError for one of them carries the `hint`.
+ */
+export function resultCodes() {
+  return call(() => toPlain(wasm.resultCodes()));
 }
 
 /** Verifies a `kcp_sign_data` signature of `plaintext` against the certificate's public key. */
@@ -231,10 +246,10 @@ export class KcpClient {
   constructor(options) {
     call(() => {
       requireObject(options, 'KcpClient options', 'CONFIG_INVALID');
-      const { siteCd, certificate, privateKey, password = '', environment, baseUrl, fetch, timeoutMs } = options;
+      const { siteCd, certificate, privateKey, password, environment, baseUrl, fetch, timeoutMs } = options;
       requireString(siteCd, 'site_cd', 'CONFIG_INVALID');
       requireString(certificate, 'certificate', 'CERT_MALFORMED');
-      requireString(password, 'password', 'KEY_PASSWORD_INCORRECT');
+      optionalPassword(password);
       if (environment !== undefined && environment !== 'staging' && environment !== 'production') {
         throw new KcpError('CONFIG_INVALID', "environment must be 'staging' or 'production'", { field: 'environment' });
       }
@@ -244,7 +259,8 @@ export class KcpClient {
       }
       this.#timeoutMs = checkTimeout(timeoutMs, DEFAULT_TIMEOUT_MS);
       this.#fetch = fetch;
-      const config = { siteCd, certificate, privateKey: keyText(privateKey), password };
+      const config = { siteCd, certificate, privateKey: keyText(privateKey) };
+      if (password !== undefined && password !== null) config.password = password;
       if (environment !== undefined) config.environment = environment;
       if (baseUrl !== undefined) config.baseUrl = baseUrl;
       this.#merchant = new wasm.Merchant(config);

@@ -62,12 +62,14 @@ export class KcpError extends Error {
 
 /** KCP answered, and said no (`res_cd` other than `0000`). Nothing was changed by this call. */
 export class KcpRejectedError extends KcpError {
-  constructor({ resCd, resMsg, resEnMsg, raw, message }) {
+  constructor({ resCd, resMsg, resEnMsg, raw, hint, message }) {
     super('KCP_REJECTED', message ?? `KCP refused the request: ${resCd} ${resMsg ?? ''}`.trim());
     this.name = 'KcpRejectedError';
     this.resCd = resCd;
     this.resMsg = resMsg ?? '';
     if (resEnMsg !== undefined && resEnMsg !== null) this.resEnMsg = resEnMsg;
+    /** For a known `res_cd` (the core's table, `RESULT_CODES`): what it means and what to do. */
+    if (typeof hint === 'string') this.hint = hint;
     this.raw = raw ?? {};
   }
 }
@@ -80,7 +82,7 @@ export class KcpHttpError extends KcpError {
       'HTTP_ERROR',
       `KCP answered HTTP ${status}${statusText ? ` ${statusText}` : ''} to the ${operation} request` +
         (mayHaveApplied
-          ? '; the change may or may not have been applied: inquire (client.inquire) before trying again'
+          ? '; the change may or may not have been applied: inquire about the transaction before trying again'
           : ''),
     );
     this.name = 'KcpHttpError';
@@ -91,36 +93,77 @@ export class KcpHttpError extends KcpError {
   }
 }
 
-/** No answer was received (network failure, timeout, abort) for a request that changes nothing. Safe to retry. */
+/**
+ * NETWORK_ERROR: safe to send again. Either the request changes nothing (an inquiry that got no
+ * answer), or it certainly never left this machine (`reason` 'not-sent': the host name did not
+ * resolve, or the connection was refused), whatever the operation.
+ */
 export class KcpNetworkError extends KcpError {
-  constructor({ operation, reason, cause, code = 'NETWORK_ERROR', message }) {
-    super(code, message ?? `no answer from KCP to the ${operation} request (${reason}); it changes nothing and may be retried`, { cause });
+  constructor({ operation, reason, cause, message }) {
+    super(
+      'NETWORK_ERROR',
+      message ??
+        (reason === 'not-sent'
+          ? `the ${operation} request never reached KCP (${notSentWhy(cause)}): nothing was sent, it may be sent again once the network is fixed`
+          : `no answer from KCP to the ${operation} request (${reason}); it changes nothing and may be retried`),
+      { cause },
+    );
     this.name = 'KcpNetworkError';
     this.operation = operation;
-    /** 'timeout' | 'aborted' | 'network' */
+    /** 'timeout' | 'aborted' | 'network' | 'not-sent' */
     this.reason = reason;
   }
 }
 
 /**
- * A cancel or refund was sent, and no answer came back (timeout, network failure, abort):
- * KCP may or may not have applied it. Never resend blindly: inquire first, then decide.
+ * OUTCOME_UNKNOWN: a cancel, refund or modification was (or may have been) sent, and no answer
+ * came back (timeout, network failure, abort): KCP may or may not have applied it. Never resend
+ * blindly: inquire first, then decide. Deliberately NOT a KcpNetworkError (which is safe to
+ * retry): `if (e instanceof KcpNetworkError) retry()` must never re-send a refund.
  */
-export class KcpOutcomeUnknownError extends KcpNetworkError {
+export class KcpOutcomeUnknownError extends KcpError {
   constructor({ operation, reason, cause, tno }) {
-    super({
-      operation,
-      reason,
-      cause,
-      code: 'OUTCOME_UNKNOWN',
-      message:
-        `the outcome of the ${operation} request${tno ? ` for tno ${tno}` : ''} is unknown (${reason}): ` +
-        'KCP may already have applied it. Do not send it again blindly: inquire (client.inquire) ' +
-        'to see the transaction state, then decide.',
-    });
+    super(
+      'OUTCOME_UNKNOWN',
+      `the outcome of the ${operation} request${tno ? ` for tno ${tno}` : ''} is unknown (${reason}): ` +
+        'KCP may already have applied it. Do not send it again blindly: inquire about the transaction ' +
+        '(client.inquire) to see its state, then decide.',
+      { cause },
+    );
     this.name = 'KcpOutcomeUnknownError';
+    this.operation = operation;
+    /** 'timeout' | 'aborted' | 'network' */
+    this.reason = reason;
     if (tno) this.tno = tno;
   }
+}
+
+function notSentWhy(cause) {
+  const code = notSentCode(cause);
+  if (code === 'ECONNREFUSED') return 'connection refused';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `the host name did not resolve: ${code}`;
+  return 'not sent';
+}
+
+// Error codes (Node's undici, under `cause`) that can only happen before any byte of a request is
+// written: a DNS failure, or a refused TCP connection. Anything else (a reset, a TLS failure, a
+// timeout, an unknown runtime's error) might come after the request left: OUTCOME_UNKNOWN.
+const NOT_SENT_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED']);
+
+/**
+ * The code when `error` (what fetch rejected with) certainly means that nothing was sent, else
+ * undefined. Looks at `error.cause` (undici: `TypeError('fetch failed', { cause })`), and at every
+ * error of an AggregateError (several addresses tried, all refused).
+ */
+export function notSentCode(error) {
+  const cause = error !== null && typeof error === 'object' ? error.cause : undefined;
+  if (cause === null || typeof cause !== 'object') return undefined;
+  if (typeof cause.code === 'string' && NOT_SENT_CODES.has(cause.code) && !Array.isArray(cause.errors)) return cause.code;
+  if (Array.isArray(cause.errors) && cause.errors.length > 0) {
+    const codes = cause.errors.map((e) => (e !== null && typeof e === 'object' ? e.code : undefined));
+    if (codes.every((c) => typeof c === 'string' && NOT_SENT_CODES.has(c))) return codes[0];
+  }
+  return undefined;
 }
 
 /** Converts anything the wasm facade throws into the matching KcpError subclass. */
@@ -134,34 +177,51 @@ export function toKcpError(error) {
         resMsg: error.resMsg,
         resEnMsg: error.resEnMsg,
         raw: toPlain(error.raw),
+        hint: error.hint,
         message: error.message,
       });
     }
     const field = typeof error.field === 'string' ? error.field : undefined;
-    return new KcpError(code, String(error.message ?? code), { field });
+    let message = String(error.message ?? code);
+    if (code === 'RANDOM_UNAVAILABLE') message += randomHint();
+    return new KcpError(code, message, { field });
   }
   // A wasm trap (a Rust panic is compiled to abort) or a glue failure: a bug, not user input.
   const message = error instanceof Error ? error.message : String(error);
   return new KcpError('INTERNAL', `internal error in kcp-wasm: ${message}`, { cause: error });
 }
 
+/** Where the missing randomness most likely comes from, for the runtime actually running. */
+function randomHint() {
+  const c = globalThis.crypto;
+  if (c === undefined || c === null || typeof c.getRandomValues !== 'function') {
+    const node = globalThis.process?.versions?.node;
+    return node !== undefined
+      ? `: this Node.js (${node}) has no globalThis.crypto; kcp-wasm needs Node.js 20.19 or later`
+      : ': this runtime has no globalThis.crypto.getRandomValues';
+  }
+  if (globalThis.navigator?.userAgent === 'Cloudflare-Workers') {
+    return ': Cloudflare Workers give no randomness at module scope; create the client and sign inside a request handler';
+  }
+  return ': crypto.getRandomValues failed';
+}
+
 /** serde-wasm-bindgen may hand back Maps and BigInts; callers get plain JSON-like values. */
 export function toPlain(value) {
+  // Object.fromEntries defines own properties: a reply's `__proto__` key stays data, never a prototype.
   if (value instanceof Map) {
-    const out = {};
-    for (const [k, v] of value) out[String(k)] = toPlain(v);
-    return out;
+    return Object.fromEntries([...value].map(([k, v]) => [String(k), toPlain(v)]));
   }
   if (Array.isArray(value)) return value.map(toPlain);
   if (typeof value === 'bigint') {
     return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : value.toString();
   }
   if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    const out = {};
-    for (const k of Object.keys(value)) {
-      if (value[k] !== undefined) out[k] = toPlain(value[k]);
-    }
-    return out;
+    return Object.fromEntries(
+      Object.keys(value)
+        .filter((k) => value[k] !== undefined)
+        .map((k) => [k, toPlain(value[k])]),
+    );
   }
   return value;
 }

@@ -1,7 +1,7 @@
 // Sends one prepared request through the host's fetch, exactly once. The only I/O in the package.
 // A cancel or refund is never retried here: after a timeout KCP may already have applied it,
 // and a second identical request could refund twice.
-import { KcpError, KcpHttpError, KcpNetworkError, KcpOutcomeUnknownError } from './errors.js';
+import { KcpError, KcpHttpError, KcpNetworkError, KcpOutcomeUnknownError, notSentCode } from './errors.js';
 
 const CHANGES_MONEY = new Set(['cancel', 'refund', 'modify']);
 
@@ -54,6 +54,11 @@ export async function sendPrepared(fetchFn, prepared, { signal, timeoutMs }) {
     // Reading the body is part of "hearing back": a stalled body is as unknown as no answer.
     text = await Promise.race([response.text(), stop]);
   } catch (cause) {
+    // Only a failure that certainly came before anything was written (DNS, refused
+    // connection), and not our own timeout or abort, is "not sent" for a money-moving request.
+    if (why === null && response === undefined && notSentCode(cause) !== undefined) {
+      throw new KcpNetworkError({ operation, reason: 'not-sent', cause });
+    }
     const reason = why ?? 'network';
     const details = { operation, reason, cause, tno: tnoOf(prepared) };
     throw CHANGES_MONEY.has(operation) ? new KcpOutcomeUnknownError(details) : new KcpNetworkError(details);

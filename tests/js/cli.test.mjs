@@ -81,6 +81,26 @@ test('cert-info: kcp_cert_info, subject, expiry, pair check', async () => {
   assert.match(text.stdout, /subject: /);
 });
 
+test('cert-info says that an expired certificate has expired, and how long ago', async () => {
+  // KCP's public test certificate expired on 2026-06-28.
+  const r = await cli(['cert-info', '--cert', KCP.certPath]);
+  assert.equal(r.code, 0, r.stderr);
+  const json = JSON.parse((await cli(['cert-info', '--cert', KCP.certPath, '--json'])).stdout);
+  assert.equal(json.notAfterUnix, Date.parse(json.notAfter) / 1000);
+  const expired = json.notAfterUnix * 1000 <= Date.now();
+  assert.equal(json.expired, expired);
+  if (expired) {
+    const days = Math.floor((Date.now() - json.notAfterUnix * 1000) / 86_400_000);
+    assert.match(r.stdout, new RegExp(`not after: +${json.notAfter} \\(EXPIRED (${days}|${days + 1}) days? ago\\)`));
+  }
+  const { expiryNote } = await import(path.join(root, 'pkg/src/cli.js'));
+  const notAfter = Date.parse('2026-06-28T04:41:00Z') / 1000;
+  assert.equal(expiryNote(notAfter, Date.parse('2026-11-30T00:00:00Z')), ' (EXPIRED 154 days ago)');
+  assert.equal(expiryNote(notAfter, Date.parse('2026-06-28T05:00:00Z')), ' (EXPIRED today)');
+  assert.equal(expiryNote(notAfter, Date.parse('2026-06-18T04:41:00Z')), ' (expires in 10 days)');
+  assert.equal(expiryNote(notAfter, Date.parse('2025-01-01T00:00:00Z')), '');
+});
+
 describe('cancel, refund, inquire --dry-run print the signed request', () => {
   test('cancel (staging by default)', async () => {
     const r = await cli(['cancel', ...merchant, '--tno', TNO, '--reason', '테스트', '--dry-run'], withPassword);
@@ -154,7 +174,8 @@ describe('sending over HTTP', () => {
     const r = await cli(['refund', ...merchant, '--tno', '29999999999999', '--amount', '1', '--remaining', '2', '--base-url', base, '--timeout-ms', '300'], withPassword);
     assert.equal(r.code, 3);
     assert.match(r.stderr, /error OUTCOME_UNKNOWN/);
-    assert.match(r.stderr, /inquire/);
+    assert.match(r.stderr, /kcp-wasm inquire --tno 29999999999999/);
+    assert.doesNotMatch(r.stderr, /client\.inquire/);
     assert.equal(seen.length, before + 1);
   });
 });

@@ -141,6 +141,22 @@ describe('validation errors', () => {
   });
   test('a wrong password is KEY_PASSWORD_INCORRECT', () => {
     assert.throws(() => client({ password: 'nope' }), { code: 'KEY_PASSWORD_INCORRECT' });
+    assert.throws(() => client({ password: 42 }), { code: 'CONFIG_INVALID', field: 'password' });
+  });
+
+  test('a missing password (an unset environment variable) is CONFIG_INVALID on password, not "wrong"', async () => {
+    const { KcpSigner } = await import('kcp-wasm');
+    for (const password of [undefined, null, '']) {
+      assert.throws(() => client({ password }), (e) => {
+        assert.equal(e.code, 'CONFIG_INVALID');
+        assert.equal(e.field, 'password');
+        assert.match(e.message, /encrypted/);
+        assert.doesNotMatch(e.message, /wrong/);
+        return true;
+      });
+      assert.throws(() => KcpSigner.fromPem(KCP.key, password ?? undefined), { code: 'CONFIG_INVALID', field: 'password' });
+    }
+    assert.throws(() => KcpSigner.fromPem(KCP.key), { code: 'CONFIG_INVALID', field: 'password' });
   });
   test('the key in the certificate slot is CERT_IS_PRIVATE_KEY', () => {
     assert.throws(() => client({ certificate: KCP.key }), { code: 'CERT_IS_PRIVATE_KEY' });
@@ -176,8 +192,71 @@ describe('sending', () => {
     assert.equal(r.remaining, 7000);
     assert.equal(r.amount, 3000);
     assert.equal(r.partialSequence, '1');
-    const bad = client({ fetch: fakeFetch(() => answer({ res_cd: '0000', res_msg: 'ok', tno: TNO, rem_mny: '6000' })) });
-    await assert.rejects(bad.refund({ tno: TNO, amount: 3000, remaining: 10000 }), { code: 'RESPONSE_INCONSISTENT' });
+    assert.deepEqual(r.warnings, []);
+  });
+
+  // KCP said 0000: the refund was applied. Whatever disagrees is flagged, never thrown, and raw is kept.
+  test('refund: a 0000 reply whose balance disagrees resolves, with the mismatch flagged', async () => {
+    const odd = client({ fetch: fakeFetch(() => answer({ res_cd: '0000', res_msg: 'ok', tno: TNO, rem_mny: '6000', mod_pcan_seq_no: '2' })) });
+    const r = await odd.refund({ tno: TNO, amount: 3000, remaining: 10000 });
+    assert.equal(r.resCd, '0000');
+    assert.equal(r.remaining, 6000);
+    assert.equal(r.partialSequence, '2');
+    assert.equal(r.raw.rem_mny, '6000');
+    assert.deepEqual(
+      r.warnings.map((w) => [w.code, w.field, w.expected, w.reported]),
+      [['REMAINING_MISMATCH', 'rem_mny', '7000', '6000']],
+    );
+    assert.match(r.warnings[0].message, /applied/);
+  });
+
+  test('refund: a 0000 reply without rem_mny resolves with the balance unknown, not as an error', async () => {
+    const bare = client({ fetch: fakeFetch(() => answer({ res_cd: '0000', res_msg: 'ok', tno: TNO, bk_rem_mny: '7000' })) });
+    const r = await bare.refund({ tno: TNO, amount: 3000, remaining: 10000 });
+    assert.equal(r.remaining, undefined);
+    assert.deepEqual(r.warnings, []);
+    assert.equal(r.raw.bk_rem_mny, '7000');
+  });
+
+  test('refund: a 0000 reply with unreadable amounts or another tno still resolves', async () => {
+    const c = client({ fetch: fakeFetch(() => answer('{"res_cd":"0000","tno":"21234567890124","rem_mny":"7k","mod_mny":12345678901234567890}')) });
+    const r = await c.refund({ tno: TNO, amount: 3000, remaining: 10000 });
+    assert.deepEqual(r.warnings.map((w) => w.code).sort(), ['AMOUNT_UNREADABLE', 'AMOUNT_UNREADABLE', 'TNO_MISMATCH']);
+    assert.equal(r.tno, '21234567890124');
+    assert.equal(r.remaining, undefined);
+  });
+
+  // Issue 14: a reply holding an integer beyond 2^53 used to make the result `undefined`.
+  test('refund: integers beyond 2^53 in the reply are kept exactly, as strings, in raw', async () => {
+    const text = `{"res_cd":"0000","res_msg":"ok","tno":"${TNO}","mod_mny":"3000","rem_mny":"7000","trace_id":9007199254740993,"huge":123456789012345678901234567890,"neg":-9007199254740993,"safe":9007199254740991,"f":1.5,"__proto__":{"x":1}}`;
+    const r = await client({ fetch: fakeFetch(() => answer(text)) }).refund({ tno: TNO, amount: 3000, remaining: 10000 });
+    assert.notEqual(r, undefined);
+    assert.equal(r.remaining, 7000);
+    assert.equal(r.raw.trace_id, '9007199254740993');
+    assert.equal(r.raw.huge, '123456789012345678901234567890');
+    assert.equal(r.raw.neg, '-9007199254740993');
+    assert.equal(r.raw.safe, 9007199254740991);
+    assert.equal(r.raw.f, 1.5);
+    assert.equal(Object.getPrototypeOf(r.raw), Object.prototype);
+    assert.ok(Object.hasOwn(r.raw, '__proto__'));
+  });
+
+  test('a rejection always carries raw, big integers included; a known res_cd carries a hint', async () => {
+    const text = '{"res_cd":"8012","res_msg":"취소불가-상점관리자 문의","big":9007199254740993}';
+    await assert.rejects(client({ fetch: fakeFetch(() => answer(text)) }).cancel({ tno: TNO }), (e) => {
+      assert.ok(e instanceof KcpRejectedError);
+      assert.equal(e.resCd, '8012');
+      assert.equal(e.raw.big, '9007199254740993');
+      assert.equal(e.raw.res_msg, '취소불가-상점관리자 문의');
+      assert.match(e.hint, /IP/);
+      assert.ok(e.message.includes(e.hint));
+      return true;
+    });
+    await assert.rejects(client({ fetch: fakeFetch(() => answer({ res_cd: '9999', res_msg: '?' })) }).cancel({ tno: TNO }), (e) => {
+      assert.equal(e.hint, undefined);
+      assert.deepEqual(e.raw, { res_cd: '9999', res_msg: '?' });
+      return true;
+    });
   });
 
   test('inquire returns the open map', async () => {
@@ -242,7 +321,8 @@ describe('sending', () => {
     const started = Date.now();
     await assert.rejects(client({ fetch: f, timeoutMs: 10_000 }).refund({ tno: TNO, amount: 1, remaining: 2 }, { timeoutMs: 80 }), (e) => {
       assert.ok(e instanceof KcpOutcomeUnknownError);
-      assert.ok(e instanceof KcpNetworkError);
+      // Issue 14: KcpNetworkError means "safe to retry"; an unknown outcome must never be one.
+      assert.ok(!(e instanceof KcpNetworkError));
       assert.ok(e instanceof KcpError);
       assert.equal(e.code, 'OUTCOME_UNKNOWN');
       assert.equal(e.reason, 'timeout');
@@ -283,6 +363,45 @@ describe('sending', () => {
       assert.equal(e.code, 'NETWORK_ERROR');
       return true;
     });
+  });
+
+  test('an OUTCOME_UNKNOWN is not an instance of the class of an inquiry\'s network error', async () => {
+    const fail = () => fakeFetch(() => Promise.reject(new TypeError('fetch failed')));
+    const inquiryError = await client({ fetch: fail() }).inquire({ tno: TNO, payType: 'PACA' }).catch((e) => e);
+    const refundError = await client({ fetch: fail() }).refund({ tno: TNO, amount: 1, remaining: 2 }).catch((e) => e);
+    assert.equal(inquiryError.code, 'NETWORK_ERROR');
+    assert.equal(refundError.code, 'OUTCOME_UNKNOWN');
+    assert.ok(!(refundError instanceof inquiryError.constructor));
+    assert.ok(!(refundError instanceof KcpNetworkError));
+    assert.ok(Object.getPrototypeOf(KcpOutcomeUnknownError) === KcpError);
+  });
+
+  test('nothing sent (DNS failure, refused connection) is NETWORK_ERROR even for a cancel; anything else stays OUTCOME_UNKNOWN', async () => {
+    const failWith = (cause) => fakeFetch(() => Promise.reject(new TypeError('fetch failed', { cause })));
+    const errno = (code) => Object.assign(new Error(code), { code });
+    for (const cause of [errno('ECONNREFUSED'), errno('ENOTFOUND'), errno('EAI_AGAIN'), new AggregateError([errno('ECONNREFUSED'), errno('ECONNREFUSED')])]) {
+      const f = failWith(cause);
+      await assert.rejects(client({ fetch: f }).refund({ tno: TNO, amount: 1, remaining: 2 }), (e) => {
+        assert.ok(e instanceof KcpNetworkError, e.message);
+        assert.equal(e.code, 'NETWORK_ERROR');
+        assert.equal(e.reason, 'not-sent');
+        assert.match(e.message, /never reached KCP/);
+        return true;
+      });
+      assert.equal(f.calls.length, 1);
+    }
+    for (const cause of [errno('ECONNRESET'), errno('UND_ERR_SOCKET'), new Error('other'), new AggregateError([errno('ECONNREFUSED'), errno('ETIMEDOUT')]), undefined]) {
+      await assert.rejects(client({ fetch: failWith(cause) }).cancel({ tno: TNO }), { code: 'OUTCOME_UNKNOWN' });
+    }
+  });
+
+  test('a real refused connection (nothing listening) is NETWORK_ERROR', async () => {
+    const { createServer } = await import('node:net');
+    const server = createServer();
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address();
+    await new Promise((resolve) => server.close(resolve));
+    await assert.rejects(client({ baseUrl: `http://127.0.0.1:${port}` }).cancel({ tno: TNO }), (e) => e.code === 'NETWORK_ERROR' && e.reason === 'not-sent');
   });
 
   test("the caller's signal: aborted before sending is ABORTED (nothing sent); during, OUTCOME_UNKNOWN", async () => {

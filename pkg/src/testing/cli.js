@@ -16,7 +16,7 @@ Options:
   --site-cd <code>       the merchant's site_cd (default T0000), paired with --cert in order
   --seed <tno:amount[:payType[:siteCd]]>
                          a paid transaction to seed (repeatable), e.g. 20261127000001:10000:PACA
-  --port <n>             port (default 8787; 0 picks a free one)
+  --port <n>             port (default 8765; 0 picks a free one)
   --host <addr>          address to listen on (default 127.0.0.1)
   --quiet                do not log each request
   -h, --help             this text
@@ -45,7 +45,7 @@ export async function runEmulatorCli(argv, io = {}) {
         cert: { type: 'string', multiple: true },
         'site-cd': { type: 'string', multiple: true },
         seed: { type: 'string', multiple: true },
-        port: { type: 'string', default: '8787' },
+        port: { type: 'string', default: '8765' },
         host: { type: 'string', default: '127.0.0.1' },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
