@@ -1,4 +1,19 @@
 // Type declarations of kcp-wasm (hand-written; the same for every runtime entry).
+//
+// They compile with `strict` and `skipLibCheck: false` under lib es2022 alone plus the platform's
+// own globals: @types/node, @cloudflare/workers-types, DOM, Deno (tests/js/types.test.mjs). So
+// they name no DOM-only type: the WebAssembly namespace is reached through `typeof globalThis`,
+// and `Symbol.dispose` is declared below (the same declaration as lib esnext.disposable's and
+// @types/node's, which TypeScript merges).
+
+declare global {
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
+}
+
+/** A compiled `WebAssembly.Module` where the runtime's types declare one; any object otherwise. */
+export type WasmModuleLike = typeof globalThis extends { WebAssembly: { Module: { prototype: infer M } } } ? M : object;
 
 /** Every `code` a KcpError can carry. Branch on these, never on messages. */
 export type KcpErrorCode =
@@ -16,6 +31,7 @@ export type KcpErrorCode =
   | 'CONFIG_INVALID'
   | 'KCP_REJECTED'
   | 'RESPONSE_MALFORMED'
+  /** An inquiry's reply is about another transaction. (Never thrown for a cancel or refund KCP applied: see `ModifyResult.warnings`.) */
   | 'RESPONSE_INCONSISTENT'
   | 'HTTP_ERROR'
   | 'NETWORK_ERROR'
@@ -48,7 +64,9 @@ export declare class KcpRejectedError extends KcpError {
   readonly resMsg: string;
   /** KCP's English message, when it sent one. */
   readonly resEnMsg?: string;
-  /** Every field of KCP's reply, verbatim. */
+  /** For a `res_cd` whose meaning is known (see `resultCodes()`): what it means and what to do, one line. Also in `message`. */
+  readonly hint?: string;
+  /** Every field of KCP's reply, verbatim (integers beyond 2^53 as strings of their digits). */
   readonly raw: Record<string, unknown>;
 }
 
@@ -61,19 +79,27 @@ export declare class KcpHttpError extends KcpError {
   readonly body: string;
 }
 
-/** No answer came back to a request that changes nothing (an inquiry): safe to retry. */
+/**
+ * `NETWORK_ERROR`, safe to send again: either the request changes nothing (an inquiry that got no
+ * answer), or it certainly never left (`reason` `'not-sent'`: the host name did not resolve, or
+ * the connection was refused), whatever the operation.
+ */
 export declare class KcpNetworkError extends KcpError {
-  readonly code: 'NETWORK_ERROR' | 'OUTCOME_UNKNOWN';
+  readonly code: 'NETWORK_ERROR';
   readonly operation: Operation;
-  readonly reason: 'timeout' | 'aborted' | 'network';
+  readonly reason: 'timeout' | 'aborted' | 'network' | 'not-sent';
 }
 
 /**
- * A cancel/refund/modify was sent and no answer came back (timeout, network failure or abort):
- * KCP may or may not have applied it. Do not resend it blindly; inquire first, then decide.
+ * `OUTCOME_UNKNOWN`: a cancel/refund/modify was (or may have been) sent and no answer came back
+ * (timeout, network failure or abort): KCP may or may not have applied it. Do not resend it
+ * blindly; inquire first, then decide. Not a `KcpNetworkError`: that one is safe to retry, this
+ * one never is.
  */
-export declare class KcpOutcomeUnknownError extends KcpNetworkError {
+export declare class KcpOutcomeUnknownError extends KcpError {
   readonly code: 'OUTCOME_UNKNOWN';
+  readonly operation: Operation;
+  readonly reason: 'timeout' | 'aborted' | 'network';
   /** The transaction the request was about. */
   readonly tno?: string;
 }
@@ -84,7 +110,7 @@ export declare class KcpOutcomeUnknownError extends KcpNetworkError {
  * Idempotent. Default: `kcp_wasm_bg.wasm` next to the glue (`new URL(..., import.meta.url)`).
  */
 export declare function init(
-  input?: string | URL | ArrayBuffer | ArrayBufferView | WebAssembly.Module | WasmResponseLike | Promise<WasmResponseLike>,
+  input?: string | URL | ArrayBuffer | ArrayBufferView | WasmModuleLike | WasmResponseLike | Promise<WasmResponseLike>,
 ): Promise<void>;
 
 /** A fetch `Response` (or anything with its `arrayBuffer()`), e.g. `fetch('/kcp_wasm_bg.wasm')`. */
@@ -93,7 +119,7 @@ export interface WasmResponseLike {
 }
 
 /** Loads the WebAssembly module synchronously from a compiled module (or its bytes). No-op once loaded. */
-export declare function initSync(input: ArrayBuffer | ArrayBufferView | WebAssembly.Module): void;
+export declare function initSync(input: ArrayBuffer | ArrayBufferView | WasmModuleLike): void;
 
 export type KeyFormat = 'pkcs12-pbe-sha1-3des' | 'pbes2' | 'pkcs8' | 'pkcs1';
 
@@ -105,7 +131,7 @@ export declare class KcpSigner {
    * PBES2, unencrypted PKCS#8 or PKCS#1; PEM text, or the bytes of a PEM or DER file.
    * @throws KcpError KEY_MALFORMED, KEY_PASSWORD_INCORRECT, KEY_FORMAT_UNSUPPORTED, KEY_LIMIT_EXCEEDED
    */
-  static fromPem(pem: string | Uint8Array | ArrayBuffer, password?: string): KcpSigner;
+  static fromPem(pem: string | Uint8Array | ArrayBuffer, password?: string | undefined): KcpSigner;
   /** `kcp_sign_data`: base64(RSASSA-PKCS1-v1_5(SHA-256(utf8(plaintext)))). Deterministic. */
   sign(plaintext: string): string;
   /** Whether this key is the pair of the certificate. @throws KcpError CERT_* */
@@ -129,10 +155,25 @@ export interface CertificateInfo {
   /** RFC 3339, e.g. `"2021-06-28T04:41:00Z"`. Never compared with the clock by this package. */
   notBefore: string;
   notAfter: string;
+  /** `notAfter` in seconds since 1970 (0 for earlier): `notAfterUnix * 1000 < Date.now()` means expired. */
+  notAfterUnix: number;
   publicKeyBits: number;
 }
 
 export declare function inspectCertificate(certificatePem: string): CertificateInfo;
+
+/** A KCP result code whose meaning is known, from the one table in kcp-wasm's core. */
+export interface ResultCodeInfo {
+  /** KCP's `res_cd`, e.g. `"8012"`. */
+  code: string;
+  /** What it means and what to do, one line of English. */
+  hint: string;
+  /** Where the meaning comes from, and how sure it is. */
+  source: string;
+}
+
+/** Every KCP `res_cd` with a known meaning. A `KcpRejectedError` for one of them carries its `hint`. */
+export declare function resultCodes(): ResultCodeInfo[];
 
 /** Whether `signature` (base64) is a valid `kcp_sign_data` of `plaintext` under the certificate's key. */
 export declare function verifySignature(certificatePem: string, plaintext: string, signature: string): boolean;
@@ -162,8 +203,12 @@ export interface KcpClientOptions {
   certificate: string;
   /** The private key (`KCP_AUTH_{site_cd}_PRIKEY.pem`): PEM text, or the bytes of a PEM or DER file. */
   privateKey: string | Uint8Array | ArrayBuffer;
-  /** The private key's password. */
-  password: string;
+  /**
+   * The private key's password (KCP's keys are encrypted). May be `undefined` at the type level,
+   * so that `process.env.KCP_KEY_PASSWORD` fits; an encrypted key without one throws `CONFIG_INVALID`
+   * with `field: 'password'` (not "the password is wrong").
+   */
+  password?: string | undefined;
   /** Default `'staging'`. */
   environment?: 'staging' | 'production';
   /** Overrides `environment`: `http(s)://host[:port][/prefix]` (an emulator, a proxy). */
@@ -276,12 +321,35 @@ export interface ModifyResult {
   canceledAt?: string;
   /** `mod_mny` */
   amount?: number;
-  /** `rem_mny`: the balance after this cancel. */
+  /** `rem_mny`: the balance after this cancel. Absent means unknown (KCP did not report it), not zero. */
   remaining?: number;
-  /** `mod_pacn_seq_no` */
+  /** The partial-cancel sequence number: `mod_pacn_seq_no` (or `mod_pcan_seq_no`). */
   partialSequence?: string;
-  /** Every field KCP sent, verbatim. */
+  /**
+   * KCP applied the change (`res_cd` `0000`), whatever these say. Each is something in the reply
+   * that disagrees with the request or could not be read; when there are any, record the result,
+   * then inquire about the transaction before doing anything else with it. Empty when all agrees.
+   */
+  warnings: ResultWarning[];
+  /** Every field KCP sent, verbatim (integers beyond 2^53 as strings of their digits). */
   raw: Record<string, unknown>;
+}
+
+/** Something in a successful reply that disagrees with the request, or could not be read. */
+export interface ResultWarning {
+  /**
+   * `TNO_MISMATCH`: the reply names another transaction; `REMAINING_MISMATCH`: a partial refund's
+   * `rem_mny` is not the request's `remaining − amount`; `AMOUNT_MISMATCH`: `mod_mny` is not the
+   * request's; `AMOUNT_UNREADABLE`: an amount is not a whole number (then left out of the result).
+   */
+  code: 'TNO_MISMATCH' | 'REMAINING_MISMATCH' | 'AMOUNT_MISMATCH' | 'AMOUNT_UNREADABLE';
+  /** The reply field: `tno`, `rem_mny` or `mod_mny`. */
+  field: string;
+  /** What the request implies. */
+  expected?: string;
+  /** What KCP reported, verbatim. */
+  reported?: string;
+  message: string;
 }
 
 export interface InquiryResult {
@@ -310,7 +378,7 @@ export declare class KcpClient {
 
   /** Full cancel (STSC). Sent once, never retried. */
   cancel(input: CancelInput, options?: RequestOptions): Promise<ModifyResult>;
-  /** Partial cancel (STPC). Sent once, never retried. */
+  /** Partial cancel (STPC). Sent once, never retried. Resolves whenever KCP says `0000`; check `warnings`. */
   refund(input: RefundInput, options?: RequestOptions): Promise<ModifyResult>;
   /** Any other `mod_type`. Sent once, never retried. */
   modify(input: ModifyInput, options?: RequestOptions): Promise<ModifyResult>;

@@ -48,6 +48,13 @@ for (const version of VERSIONS) {
     assert.equal(out.refundRemaining, 27000);
     assert.equal(out.ledger, 'cancelled');
   });
+
+  test(`Node ${version}: CommonJS require() of kcp-wasm and kcp-wasm/testing`, () => {
+    const code = "const { createKcpEmulator } = require('kcp-wasm/testing'); const { KcpClient } = require('kcp-wasm'); console.log(typeof createKcpEmulator, typeof KcpClient)";
+    const r = spawnSync(nodeBinary(version), ['-e', code], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), 'function function');
+  });
 }
 
 test('no globalThis.crypto (as on Node 18): RANDOM_UNAVAILABLE names Node, not Cloudflare Workers', () => {

@@ -1,6 +1,6 @@
 // The hand-written declarations, compiled by TypeScript (strict) as a user's ESM and CommonJS
 // code would use them, under both `nodenext` and `bundler` resolution; and no `any` in them.
-import { test } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -17,11 +17,11 @@ import {
   type KcpErrorCode, type PreparedRequest, type ModifyResult, type InquiryResult, type CertificateInfo,
 } from 'kcp-wasm';
 
-export async function use(cert: string, key: string | Uint8Array, password: string): Promise<string> {
+export async function use(cert: string, key: string | Uint8Array, password: string | undefined): Promise<string> {
   await init();
   const client = new KcpClient({ siteCd: 'T0000', certificate: cert, privateKey: key, password, environment: 'staging', timeoutMs: 5000 });
   new KcpClient({ siteCd: 'T0000', certificate: cert, privateKey: key, password, fetch: globalThis.fetch });
-  new KcpClient({ siteCd: 'T0000', certificate: cert, privateKey: key, password, baseUrl: 'http://127.0.0.1:8787',
+  new KcpClient({ siteCd: 'T0000', certificate: cert, privateKey: key, password, baseUrl: 'http://127.0.0.1:8765',
     fetch: async (u, i) => new Response(JSON.stringify({ u, b: i.body })) });
   const p: PreparedRequest = client.prepareRefund({ tno: '1', amount: 1, remaining: '2', tax: { taxable: 1, vat: 0, taxFree: 0 } });
   const url: string = p.url;
@@ -36,6 +36,8 @@ export async function use(cert: string, key: string | Uint8Array, password: stri
     if (e instanceof KcpRejectedError) { const c: string = e.resCd; void c; }
     if (e instanceof KcpHttpError) { const s: number = e.status; void s; }
     if (e instanceof KcpOutcomeUnknownError) { const why: 'timeout' | 'aborted' | 'network' = e.reason; void why; }
+    if (e instanceof KcpNetworkError) { const why: 'timeout' | 'aborted' | 'network' | 'not-sent' = e.reason; const c: 'NETWORK_ERROR' = e.code; void why; void c; }
+    if (e instanceof KcpRejectedError) { const h: string | undefined = e.hint; void h; }
     if (e instanceof KcpNetworkError || e instanceof KcpError) { const code: KcpErrorCode = e.code; void code; }
   }
   const s = KcpSigner.fromPem(key, password);
@@ -53,6 +55,24 @@ export async function use(cert: string, key: string | Uint8Array, password: stri
   // @ts-expect-error: the constructor is private
   new KcpSigner();
   return sig;
+}
+`;
+
+// What a user of the emulator writes (kcp-wasm/testing), in every configuration below.
+const USE_TESTING = `
+import { KcpClient } from 'kcp-wasm';
+import { createKcpEmulator, EMULATOR_REFUSAL_CODES, type LedgerEntry } from 'kcp-wasm/testing';
+
+export async function useEmulator(cert: string, key: string, password: string | undefined): Promise<number | undefined> {
+  const kcp = createKcpEmulator({ merchants: [{ siteCd: 'T0000', certificate: cert }], transactions: [{ tno: '1', amount: 1000 }] });
+  const client = new KcpClient({ siteCd: 'T0000', certificate: cert, privateKey: key, password, fetch: kcp.fetch });
+  const r = await client.refund({ tno: '1', amount: 100, remaining: 1000 });
+  for (const w of r.warnings) { const c: 'TNO_MISMATCH' | 'REMAINING_MISMATCH' | 'AMOUNT_MISMATCH' | 'AMOUNT_UNREADABLE' = w.code; void c; }
+  const reply = await kcp.fetch('http://kcp/std/inquery', { method: 'POST', body: '{}' });
+  const text: string = await reply.text();
+  const entry: LedgerEntry | undefined = kcp.ledger('1');
+  void [text, EMULATOR_REFUSAL_CODES];
+  return entry?.remaining;
 }
 `;
 
@@ -85,6 +105,45 @@ test('types compile for CommonJS under nodenext', () => {
 
 test('types compile under bundler resolution', () => {
   tsc('bundler', { 'use.ts': USE }, { module: 'esnext', moduleResolution: 'bundler' });
+});
+
+// The type matrix (issue 13): strict, skipLibCheck false, with what each platform's users have.
+describe('type matrix: the main and testing declarations with each platform\'s globals', () => {
+  const both = (ext) => ({ [`use${ext}`]: USE, [`emulator${ext}`]: USE_TESTING });
+  test('(a) lib es2022 + @types/node, no DOM (ESM, nodenext)', () => {
+    tsc('node-es2022', { 'package.json': '{"type":"module"}', ...both('.mts') }, { lib: ['es2022'], types: ['node'], module: 'nodenext', moduleResolution: 'nodenext' });
+  });
+  test('(b) @cloudflare/workers-types, no DOM (bundler)', () => {
+    tsc('workers', both('.ts'), { lib: ['es2022'], types: ['@cloudflare/workers-types'], module: 'esnext', moduleResolution: 'bundler', customConditions: ['workerd'] });
+  });
+  test('(c) DOM, without the esnext.disposable lib (bundler)', () => {
+    tsc('dom', both('.ts'), { lib: ['es2022', 'dom'], types: [], module: 'esnext', moduleResolution: 'bundler' });
+  });
+  test('(d) a CommonJS project (module node16) importing kcp-wasm and kcp-wasm/testing', () => {
+    tsc('commonjs-node16', { 'package.json': '{"type":"commonjs"}', ...both('.ts') }, { lib: ['es2022'], types: ['node'], module: 'node16', moduleResolution: 'node16' });
+  });
+  test('(e) deno check', () => {
+    const sub = path.join(dir, 'deno');
+    fs.rmSync(sub, { recursive: true, force: true });
+    fs.mkdirSync(sub, { recursive: true });
+    fs.writeFileSync(path.join(sub, 'use.ts'), USE);
+    fs.writeFileSync(path.join(sub, 'emulator.ts'), USE_TESTING);
+    try {
+      execFileSync(path.join(root, 'node_modules/.bin/deno'), ['check', '--quiet', 'use.ts', 'emulator.ts'], {
+        cwd: sub,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
+      });
+    } catch (e) {
+      assert.fail(`deno check failed:\n${e.stdout}${e.stderr}`);
+    }
+  });
+});
+
+test("kcp-wasm/testing's CommonJS declarations are its ESM ones, byte for byte", () => {
+  const dir = path.join(root, 'pkg/src/testing');
+  assert.equal(fs.readFileSync(path.join(dir, 'index.d.cts'), 'utf8'), fs.readFileSync(path.join(dir, 'index.d.ts'), 'utf8'), 'copy index.d.ts to index.d.cts');
 });
 
 test('no `any` in the public declarations', () => {

@@ -20,6 +20,14 @@
  * ```
  */
 
+// Strict-safe without the DOM lib: `Symbol.asyncDispose` is declared here (as lib
+// esnext.disposable and @types/node declare it; TypeScript merges the declarations).
+declare global {
+  interface SymbolConstructor {
+    readonly asyncDispose: unique symbol;
+  }
+}
+
 /** A merchant the emulator accepts requests from. */
 export interface EmulatorMerchant {
   /** KCP's merchant id, e.g. `'T0000'`. */
