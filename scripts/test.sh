@@ -13,6 +13,13 @@ bash scripts/build.sh
 echo "== npm package: Node (ESM, CommonJS, CLI, tarball, publint, attw) =="
 node --test tests/js/
 
+# ---- Docs are tests (issue 13; owner: tests/docs/) ----------------------------------------------
+# Every code block of README.md and pkg/README.md runs against the emulator, is type-checked, or
+# is skipped with a stated reason; README.ko.md / pkg/README.ko.md, when present, must hold the
+# same blocks. (The Node version matrix and the type matrix run above, in tests/js/.)
+echo "== docs: every code block of README.md and pkg/README.md =="
+node --test tests/docs/
+
 echo "== npm package: workerd, Deno, Bun =="
 node --test tests/runtimes/
 
