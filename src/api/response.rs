@@ -164,32 +164,32 @@ pub fn parse_modify_response(text: &str, expect: &Expect) -> Result<ModifyResult
     }
     let rem_mny = read_amount(&raw, "rem_mny", &mut warnings);
     let mod_mny = read_amount(&raw, "mod_mny", &mut warnings);
-    if let (Some(want), Some(got)) = (expect.remaining_after, rem_mny) {
-        if want != got {
-            warnings.push(ResultWarning {
-                code: "REMAINING_MISMATCH",
-                field: "rem_mny",
-                expected: Some(want.to_string()),
-                reported: Some(got.to_string()),
-                message: format!(
-                    "KCP applied the refund, but reports a balance of {got} after it where the \
+    if let (Some(want), Some(got)) = (expect.remaining_after, rem_mny)
+        && want != got
+    {
+        warnings.push(ResultWarning {
+            code: "REMAINING_MISMATCH",
+            field: "rem_mny",
+            expected: Some(want.to_string()),
+            reported: Some(got.to_string()),
+            message: format!(
+                "KCP applied the refund, but reports a balance of {got} after it where the \
                      request implies {want}"
-                ),
-            });
-        }
+            ),
+        });
     }
-    if let (Some(want), Some(got)) = (expect.amount, mod_mny) {
-        if want != got {
-            warnings.push(ResultWarning {
-                code: "AMOUNT_MISMATCH",
-                field: "mod_mny",
-                expected: Some(want.to_string()),
-                reported: Some(got.to_string()),
-                message: format!(
-                    "KCP applied the change, but reports {got} cancelled where the request asked {want}"
-                ),
-            });
-        }
+    if let (Some(want), Some(got)) = (expect.amount, mod_mny)
+        && want != got
+    {
+        warnings.push(ResultWarning {
+            code: "AMOUNT_MISMATCH",
+            field: "mod_mny",
+            expected: Some(want.to_string()),
+            reported: Some(got.to_string()),
+            message: format!(
+                "KCP applied the change, but reports {got} cancelled where the request asked {want}"
+            ),
+        });
     }
     Ok(ModifyResult {
         res_cd: "0000".into(),

@@ -92,10 +92,10 @@ fn json_to_js(value: &serde_json::Value) -> JsValue {
             } else {
                 let text = n.to_string();
                 // A number written with a fraction or an exponent: JavaScript's reading of it.
-                if text.contains(['.', 'e', 'E']) {
-                    if let Some(f) = n.as_f64().filter(|f| f.is_finite()) {
-                        return JsValue::from_f64(f);
-                    }
+                if text.contains(['.', 'e', 'E'])
+                    && let Some(f) = n.as_f64().filter(|f| f.is_finite())
+                {
+                    return JsValue::from_f64(f);
                 }
             }
             JsValue::from_str(&n.to_string())
