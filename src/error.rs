@@ -51,7 +51,7 @@ pub enum Error {
         res_msg: String,
         /// KCP's English message, when it sent one.
         res_en_msg: Option<String>,
-        /// The whole reply, for logging and support.
+        /// The whole reply, for logging and support (big integers as strings, as in results).
         raw: Box<serde_json::Map<String, serde_json::Value>>,
     },
     /// The reply is not a JSON object with a `res_cd`.

@@ -39,7 +39,8 @@ pub struct ModifyResult {
     pub mod_pacn_seq_no: Option<String>,
     /// What in the reply disagrees with the request or could not be read. Empty when all agrees.
     pub warnings: Vec<ResultWarning>,
-    /// Every field of the reply, verbatim.
+    /// Every field of the reply, verbatim; integers beyond ±(2^53 − 1), which JavaScript cannot
+    /// hold exactly, as strings of their digits.
     pub raw: Map<String, Value>,
 }
 
@@ -104,7 +105,8 @@ pub struct InquiryResult {
     /// The transaction number, when the reply carries it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tno: Option<String>,
-    /// Every field of the reply, verbatim.
+    /// Every field of the reply, verbatim; integers beyond ±(2^53 − 1), which JavaScript cannot
+    /// hold exactly, as strings of their digits.
     pub raw: Map<String, Value>,
 }
 
@@ -252,7 +254,8 @@ fn parse_success(text: &str) -> Result<(Map<String, Value>, String)> {
     if text.len() > MAX_RESPONSE_LEN {
         return Err(Error::ResponseMalformed("the reply is larger than 1 MiB"));
     }
-    let value: Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
+    let text = quote_big_integers(text.trim_start_matches('\u{feff}'));
+    let value: Value = serde_json::from_str(&text)
         .map_err(|_| Error::ResponseMalformed("the reply is not JSON"))?;
     let Value::Object(raw) = value else {
         return Err(Error::ResponseMalformed("the reply is not a JSON object"));
@@ -270,6 +273,71 @@ fn parse_success(text: &str) -> Result<(Map<String, Value>, String)> {
         });
     }
     Ok((raw, res_msg))
+}
+
+/// Puts the integers of a JSON text that JavaScript cannot hold exactly (beyond ±(2^53 − 1)) in
+/// quotes, so that they reach `raw` — in Rust and in JavaScript — as strings of their exact
+/// digits instead of rounded floats. Strings and other numbers are left alone; text that is not
+/// JSON stays not JSON.
+///
+/// ```text
+/// {"a":9007199254740993,"b":"9007199254740993","c":1.5} -> {"a":"9007199254740993","b":"9007199254740993","c":1.5}
+/// ```
+fn quote_big_integers(text: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let (mut i, mut in_string) = (0, false);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_string {
+            match b {
+                b'\\' => i += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        if b == b'"' {
+            in_string = true;
+            i += 1;
+            continue;
+        }
+        if b != b'-' && !b.is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        // A number token: -?digits(.digits)?([eE][+-]?digits)?
+        let start = i;
+        i += usize::from(b == b'-');
+        let digits_start = i;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        let digits = &text[digits_start..i];
+        let integer = i == bytes.len() || !matches!(bytes[i], b'.' | b'e' | b'E');
+        while i < bytes.len() && (bytes[i].is_ascii_digit() || b"+-.eE".contains(&bytes[i])) {
+            i += 1;
+        }
+        let unsafe_integer =
+            integer && (digits.len() > 16 || (digits.len() == 16 && digits > "9007199254740991"));
+        if unsafe_integer {
+            let buf = out.get_or_insert_with(|| String::with_capacity(text.len() + 16));
+            buf.push_str(&text[copied..start]);
+            buf.push('"');
+            buf.push_str(&text[start..i]);
+            buf.push('"');
+            copied = i;
+        }
+    }
+    match out {
+        None => std::borrow::Cow::Borrowed(text),
+        Some(mut buf) => {
+            buf.push_str(&text[copied..]);
+            std::borrow::Cow::Owned(buf)
+        }
+    }
 }
 
 /// A field as a string, whether KCP sent a string or a number.
@@ -413,12 +481,29 @@ mod tests {
     fn large_integers_stay_exact_in_raw() {
         let e = refund_expect();
         let r = parse_modify_response(
-            r#"{"res_cd":"0000","tno":"123","rem_mny":"900","big":123456789012345678901234567890,"f":0.1}"#,
+            r#"{"res_cd":"0000","tno":"123","rem_mny":"900","big":123456789012345678901234567890,"edge":9007199254740992,"safe":9007199254740991,"neg":-9007199254740993,"f":0.1,"e":1e30,"s":"12345678901234567890","esc":"a\"1234567890123456789\"","arr":[99999999999999999]}"#,
             &e,
         )
         .unwrap();
-        assert_eq!(r.raw["big"].to_string(), "123456789012345678901234567890");
-        assert_eq!(r.raw["f"].to_string(), "0.1");
+        assert_eq!(r.raw["big"], "123456789012345678901234567890");
+        assert_eq!(r.raw["edge"], "9007199254740992");
+        assert_eq!(r.raw["safe"], 9007199254740991_u64);
+        assert_eq!(r.raw["neg"], "-9007199254740993");
+        assert_eq!(r.raw["f"], 0.1);
+        assert_eq!(r.raw["e"], 1e30);
+        assert_eq!(r.raw["s"], "12345678901234567890");
+        assert_eq!(r.raw["esc"], "a\"1234567890123456789\"");
+        assert_eq!(r.raw["arr"][0], "99999999999999999");
+        // Not JSON stays not JSON.
+        for text in [
+            "{\"res_cd\":\"0000\",\"x\":12345678901234567890x}",
+            "12345678901234567890",
+        ] {
+            assert_eq!(
+                parse_modify_response(text, &e).unwrap_err().code(),
+                "RESPONSE_MALFORMED"
+            );
+        }
     }
 
     #[test]

@@ -180,6 +180,16 @@ describe('sending over HTTP', () => {
   });
 });
 
+test('a refused connection: exit 1, NETWORK_ERROR, says nothing was sent', async () => {
+  const server = http.createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  const r = await cli(['cancel', ...merchant, '--tno', TNO, '--base-url', `http://127.0.0.1:${port}`], withPassword);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /error NETWORK_ERROR: the cancel request never reached KCP \(connection refused\)/);
+});
+
 const hasScript = fs.existsSync('/usr/bin/script');
 test('on a terminal, the password is prompted for and not echoed', { skip: !hasScript && 'util-linux `script` (a pseudo-terminal) is not installed' }, async () => {
   const plaintext = 'T0000^1^STSC';
