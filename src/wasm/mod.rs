@@ -317,25 +317,19 @@ pub fn inquiry_plaintext(site_cd: &str, tno: &str, pay_type: &str) -> JsResult<S
     crate::inquiry_plaintext(site_cd, tno, pay_type).map_err(to_js)
 }
 
-#[derive(Serialize)]
-struct ResultCodeJs {
-    code: &'static str,
-    hint: &'static str,
-    source: &'static str,
-}
-
 /// KCP result codes with a known meaning: `[{ code, hint, source }]` (the core's table).
 #[wasm_bindgen(js_name = resultCodes)]
-pub fn result_codes() -> JsResult<JsValue> {
-    let rows: Vec<ResultCodeJs> = crate::RESULT_CODES
+pub fn result_codes() -> js_sys::Array {
+    crate::RESULT_CODES
         .iter()
-        .map(|c| ResultCodeJs {
-            code: c.code,
-            hint: c.hint,
-            source: c.source,
+        .map(|c| {
+            let js: JsValue = Object::new().into();
+            set(&js, "code", &c.code.into());
+            set(&js, "hint", &c.hint.into());
+            set(&js, "source", &c.source.into());
+            js
         })
-        .collect();
-    to_value(&rows)
+        .collect()
 }
 
 /// Codes a success's `warnings` can carry.
@@ -589,37 +583,46 @@ impl Merchant {
 pub fn parse_modify_response(text: &str, expect: JsValue) -> JsResult<JsValue> {
     let expect = read_expect(&expect).map_err(to_js)?;
     let result = crate::parse_modify_response(text, &expect).map_err(to_js)?;
-    let raw = json_to_js(&serde_json::Value::Object(result.raw.clone()));
-    let obj = to_value(&ModifyResultJs {
-        res_cd: &result.res_cd,
-        res_msg: &result.res_msg,
-        tno: &result.tno,
-        canceled_at: result.canc_time.as_deref(),
-        amount: result.mod_mny,
-        remaining: result.rem_mny,
-        partial_sequence: result.mod_pacn_seq_no.as_deref(),
-        warnings: &result.warnings,
-    })?;
-    set(&obj, "raw", &raw);
+    // Built by hand (not through serde): smaller code, and nothing here can fail.
+    let obj: JsValue = Object::new().into();
+    set(&obj, "resCd", &result.res_cd.as_str().into());
+    set(&obj, "resMsg", &result.res_msg.as_str().into());
+    set(&obj, "tno", &result.tno.as_str().into());
+    let opt_str = |name: &str, v: &Option<String>| {
+        if let Some(v) = v {
+            set(&obj, name, &v.as_str().into());
+        }
+    };
+    opt_str("canceledAt", &result.canc_time);
+    // Amounts are at most 2^53 − 1 (the parser's limit): exact as JS numbers.
+    if let Some(n) = result.mod_mny {
+        set(&obj, "amount", &JsValue::from_f64(n as f64));
+    }
+    if let Some(n) = result.rem_mny {
+        set(&obj, "remaining", &JsValue::from_f64(n as f64));
+    }
+    opt_str("partialSequence", &result.mod_pacn_seq_no);
+    let warnings = js_sys::Array::new();
+    for w in &result.warnings {
+        let js: JsValue = Object::new().into();
+        set(&js, "code", &w.code.into());
+        set(&js, "field", &w.field.into());
+        if let Some(v) = &w.expected {
+            set(&js, "expected", &v.as_str().into());
+        }
+        if let Some(v) = &w.reported {
+            set(&js, "reported", &v.as_str().into());
+        }
+        set(&js, "message", &w.message.as_str().into());
+        warnings.push(&js);
+    }
+    set(&obj, "warnings", &warnings);
+    set(
+        &obj,
+        "raw",
+        &json_to_js(&serde_json::Value::Object(result.raw)),
+    );
     Ok(obj)
-}
-
-/// [`crate::ModifyResult`] without `raw`, which [`json_to_js`] converts exactly.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ModifyResultJs<'a> {
-    res_cd: &'a str,
-    res_msg: &'a str,
-    tno: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    canceled_at: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    amount: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    remaining: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    partial_sequence: Option<&'a str>,
-    warnings: &'a [crate::ResultWarning],
 }
 
 /// Reads KCP's reply to an inquiry.
