@@ -226,3 +226,11 @@ test('the block extractor reads fences, directives and languages', () => {
   assert.throws(() => plan({ lang: 'sh', code: '', line: 1 }, 'x'), /needs a <!-- doctest/);
   assert.throws(() => plan({ lang: 'sh', code: '', line: 1, directive: { verb: 'skip' } }, 'x'), /reason/);
 });
+
+test("pkg/README.md's table of KCP result codes lists exactly the core's codes", async () => {
+  const { resultCodes } = await import('kcp-wasm');
+  const text = fs.readFileSync(path.join(root, 'pkg/README.md'), 'utf8');
+  const section = text.slice(text.indexOf('## KCP result codes'), text.indexOf('\n## ', text.indexOf('## KCP result codes') + 1));
+  const documented = [...section.matchAll(/^\| `([0-9A-Z]{4})` \|/gm)].map((m) => m[1]);
+  assert.deepEqual(documented, resultCodes().map((c) => c.code));
+});

@@ -144,6 +144,18 @@ describe('validation errors', () => {
     assert.throws(() => client({ password: 42 }), { code: 'CONFIG_INVALID', field: 'password' });
   });
 
+  test('a PEM cut to its first line (an unquoted multi-line .dev.vars / .env value) says how to fix it', async () => {
+    const { KcpSigner } = await import('kcp-wasm');
+    assert.throws(() => client({ certificate: '-----BEGIN CERTIFICATE-----' }), (e) => {
+      assert.equal(e.code, 'CERT_MALFORMED');
+      assert.match(e.message, /no END line/);
+      assert.match(e.message, /double quotes/);
+      assert.match(e.message, /\\n/);
+      return true;
+    });
+    assert.throws(() => KcpSigner.fromPem('-----BEGIN ENCRYPTED PRIVATE KEY-----', 'changeit'), (e) => e.code === 'KEY_MALFORMED' && /\.dev\.vars/.test(e.message));
+  });
+
   test('a missing password (an unset environment variable) is CONFIG_INVALID on password, not "wrong"', async () => {
     const { KcpSigner } = await import('kcp-wasm');
     for (const password of [undefined, null, '']) {

@@ -13,7 +13,7 @@ const USE = `
 import {
   KcpClient, KcpSigner, KcpError, KcpRejectedError, KcpHttpError, KcpNetworkError, KcpOutcomeUnknownError,
   serializeCertificate, inspectCertificate, verifySignature, cancelPlaintext, inquiryPlaintext,
-  init, initSync, ERROR_CODES, runtimeEntry,
+  init, initSync, ERROR_CODES, runtimeEntry, resultCodes,
   type KcpErrorCode, type PreparedRequest, type ModifyResult, type InquiryResult, type CertificateInfo,
 } from 'kcp-wasm';
 
@@ -47,6 +47,8 @@ export async function use(cert: string, key: string | Uint8Array, password: stri
   const info: CertificateInfo = inspectCertificate(cert);
   const ok: boolean = verifySignature(cert, 'x', sig);
   initSync(new Uint8Array(0));
+  for (const { code, hint, source } of resultCodes()) void [code.length, hint.length, source.length];
+  const expiredAt: number = inspectCertificate(cert).notAfterUnix; void expiredAt;
   void [url, m, fmt, info, ok, cancelPlaintext('a', 'b', 'c'), inquiryPlaintext('a', 'b', 'c'), serializeCertificate(cert), ERROR_CODES, runtimeEntry];
   // @ts-expect-error: environment is 'staging' | 'production'
   new KcpClient({ siteCd: 'T0000', certificate: cert, privateKey: 'k', password, environment: 'prod' });
