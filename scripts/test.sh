@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 echo "== Rust core (native) =="
-cargo test  # lib, integration, property and doc tests
+cargo test --features internals  # lib, integration, property and doc tests (internals: tests that reach the private-key operation)
 
 echo "== npm package: set-up and build =="
 bash scripts/setup.sh

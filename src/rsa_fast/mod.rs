@@ -84,8 +84,10 @@ mod check;
 mod mont;
 
 use crate::asn1::{bit_length, strip_zeros};
+use crate::ct::{self, Mask};
 use crypto_bigint::{BoxedUint, Odd};
 use mont::{Field, LIMB_BITS, MASK, limbs_from_be, limbs_to_be};
+#[cfg(any(test, feature = "internals"))]
 use rsa::traits::{PrivateKeyParts as _, PublicKeyParts as _};
 use std::sync::Mutex;
 use zeroize::Zeroize;
@@ -189,7 +191,7 @@ impl CrtKey {
         }
         // The smallest limb count that holds both primes with two bits to spare (prime lengths
         // are public: half the modulus' size).
-        let prime_bits = bit_length(parts.p).max(bit_length(parts.q));
+        let prime_bits = ct::public_bit_length(parts.p).max(ct::public_bit_length(parts.q));
         let inner = if prime_bits + 2 <= SMALL * LIMB_BITS as usize {
             Inner::Small(Box::new(Crt::from_parts(parts, e)?))
         } else if prime_bits + 2 <= MEDIUM * LIMB_BITS as usize {
@@ -211,7 +213,7 @@ impl CrtKey {
 
     /// The same from an `rsa` private key (two primes, CRT values present); `None` when this
     /// module does not take it. For tests that hold their reference key as an `rsa` key.
-    #[doc(hidden)]
+    #[cfg(any(test, feature = "internals"))]
     pub fn from_rsa(key: &rsa::PrivateKey) -> Option<Self> {
         let primes = key.primes();
         if primes.len() != 2 {
@@ -314,12 +316,15 @@ fn scrub_stack() {
 }
 
 /// Zeroizes a heap copy of a secret once converted.
+#[cfg(any(test, feature = "internals"))]
 struct ZBytes(Box<[u8]>);
+#[cfg(any(test, feature = "internals"))]
 impl Drop for ZBytes {
     fn drop(&mut self) {
         self.0.zeroize();
     }
 }
+#[cfg(any(test, feature = "internals"))]
 fn zbytes(b: Box<[u8]>) -> ZBytes {
     ZBytes(b)
 }
@@ -381,19 +386,19 @@ impl<const L: usize, const L2: usize> Crt<L, L2> {
         // Prime lengths are public; zero primes (no top limb) are refused here, not divided by.
         let (pm1, qm1) = (minus_one(&p).ok_or(BAD)?, minus_one(&q).ok_or(BAD)?);
         let one = [1u32];
-        let mut ok = eq_mask(&mul(&p, &q), &n)
-            & !eq_mask(&p, &q)
-            & lt_mask(&d, &n)
-            & eq_mask(&rem(&d, &pm1), &dp)
-            & eq_mask(&rem(&d, &qm1), &dq)
-            & eq_mask(&rem(&mul(&e_limbs, &dp), &pm1), &one)
-            & eq_mask(&rem(&mul(&e_limbs, &dq), &qm1), &one)
-            & lt_mask(&qinv, &p)
-            & eq_mask(&rem(&mul(&qinv, &q), trimmed(&p).ok_or(BAD)?), &one);
-        if core::hint::black_box(ok) != u32::MAX {
+        let ok = eq_mask(&mul(&p, &q), &n)
+            .and(eq_mask(&p, &q).not())
+            .and(lt_mask(&d, &n))
+            .and(eq_mask(&rem(&d, &pm1), &dp))
+            .and(eq_mask(&rem(&d, &qm1), &dq))
+            .and(eq_mask(&rem(&mul(&e_limbs, &dp), &pm1), &one))
+            .and(eq_mask(&rem(&mul(&e_limbs, &dq), &qm1), &one))
+            .and(lt_mask(&qinv, &p))
+            .and(eq_mask(&rem(&mul(&qinv, &q), trimmed(&p).ok_or(BAD)?), &one));
+        // The verdict is public: the caller is told whether the key loaded.
+        if !ok.declassify() {
             return Err(BAD);
         }
-        ok.zeroize();
         let array = |limbs: &[u32]| -> [u32; L] { limbs.try_into().expect("L limbs") };
         // `Field::new` refuses an even or tiny prime (n = p·q with n odd rules them out already).
         Ok(Self {
@@ -554,13 +559,22 @@ fn public_exponent(e: &[u8]) -> Option<u64> {
 
 /// `x` without its zero top limbs (how many is public: the size of a prime); `None` for zero.
 fn trimmed(x: &[u32]) -> Option<&[u32]> {
-    Some(&x[..x.iter().rposition(|&l| l != 0)? + 1])
+    // The number of limbs in use, found without a branch on a limb's value, is what is public.
+    let mut used = 0u32;
+    for (i, &limb) in x.iter().enumerate() {
+        used = Mask::nonzero(limb).select(i as u32 + 1, used);
+    }
+    match ct::declassify_u32(used) as usize {
+        0 => None,
+        len => Some(&x[..len]),
+    }
 }
 
 /// `p − 1` for an odd `p`, trimmed to its top non-zero limb (the length is public: the prime's
 /// size); `None` for an even `p` or `p = 1`, which no key may hold.
 fn minus_one(p: &[u32]) -> Option<check::Limbs> {
-    if p.first().is_none_or(|&low| low & 1 == 0) {
+    // Whether p is odd is public: a key with an even prime is refused.
+    if p.first().is_none_or(|&low| ct::declassify_u32(low & 1) == 0) {
         return None;
     }
     let mut out = zeroize::Zeroizing::new(p.to_vec());
