@@ -242,22 +242,15 @@ impl MerchantKey {
     /// The raw PKCS#1 v1.5 SHA-256 signature of `message`.
     ///
     /// The private-key operation is blinded (randomness from the runtime, drawn at the first
-    /// signature; see `src/rsa_fast`), and every signature is verified with the public key before it is returned (a faulty CRT result
-    /// would otherwise leak the key).
+    /// signature; see `src/rsa_fast`), and the signer verifies every signature with the public
+    /// key before it is returned (a faulty CRT result would otherwise leak the key).
     pub fn sign_bytes(&self, message: &[u8]) -> Result<Vec<u8>> {
-        let signature = self
-            .fast
+        self.fast
             .sign_pkcs1v15_sha256(message)
             .map_err(|e| match e {
                 SignError::RandomUnavailable => Error::RandomUnavailable,
                 _ => Error::KeyInconsistent,
-            })?;
-        // The fast signer checks its own signatures modulo n when n fits its fixed sizes
-        // (every KCP key); otherwise `rsa` verifies.
-        if !self.fast.checks_signatures() && !self.public.verify(message, &signature) {
-            return Err(Error::KeyInconsistent);
-        }
-        Ok(signature)
+            })
     }
 
     /// The form the key was read from.
