@@ -197,7 +197,11 @@ impl MerchantKey {
         // `rsa` (and the fixed-size CRT code) hold each prime in half the modulus width;
         // lopsided primes are valid RSA but never come from KCP or OpenSSL's key generation.
         let half = bits.div_ceil(2);
-        if bit_length(fields.p) > half || bit_length(fields.q) > half {
+        // A prime's length is public (half the modulus'); its bytes are not: measured without a
+        // branch on them.
+        if crate::ct::public_bit_length(fields.p) > half
+            || crate::ct::public_bit_length(fields.q) > half
+        {
             return Err(Error::KeyFormatUnsupported(
                 "RSA keys with unbalanced primes (one longer than half the modulus) are not supported",
             ));
