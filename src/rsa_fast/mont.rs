@@ -608,7 +608,8 @@ pub(crate) fn fill_limbs_from_be(bytes: &[u8], out: &mut [u32]) -> bool {
         None => excess |= acc,
     }
     acc.zeroize();
-    excess == 0
+    // Whether the value fits is public: it depends only on its length (a key's sizes).
+    !Mask::nonzero((excess | (excess >> 32)) as u32).declassify()
 }
 
 /// Normalized 28-bit limbs into exactly `len` big-endian bytes (the value must fit).
