@@ -167,7 +167,11 @@ impl MerchantKey {
     fn from_private_key_info(der: &[u8], format: KeyFormat) -> Result<Self> {
         asn1::check_structure(der).map_err(|_| NOT_A_KEY)?;
         let seq = asn1::expect_only(der, TAG_SEQUENCE).map_err(|_| NOT_A_KEY)?;
-        let (_version, rest) = asn1::read_u64(seq).map_err(|_| NOT_A_KEY)?;
+        let (version, rest) = asn1::read_u64(seq).map_err(|_| NOT_A_KEY)?;
+        // v1 (RFC 5208) or v2 (OneAsymmetricKey, RFC 5958); anything else is damage.
+        if version > 1 {
+            return Err(NOT_A_KEY);
+        }
         let (alg, rest) = asn1::expect(rest, TAG_SEQUENCE).map_err(|_| NOT_A_KEY)?;
         let (oid, alg_params) = asn1::expect(alg, TAG_OID).map_err(|_| NOT_A_KEY)?;
         if oid != OID_RSA_ENCRYPTION {
