@@ -44,7 +44,9 @@ const FP: [u8; 64] = [
     33, 1, 41, 9, 49, 17, 57, 25,
 ];
 
-/// E bit-selection table (p. 13): 32 bits to 48.
+/// E bit-selection table (p. 13): 32 bits to 48. `expand` computes it by rotations; the table is
+/// the reference its test checks against.
+#[cfg(test)]
 const E: [u8; 48] = [
     32, 1, 2, 3, 4, 5, //
     4, 5, 6, 7, 8, 9, //
@@ -174,6 +176,59 @@ fn permute(input: u64, in_bits: u32, table: &[u8]) -> u64 {
     })
 }
 
+/// P as rotations: P moves each bit of the S-boxes' output left by some number of places
+/// (cyclically); bits that move by the same amount move together. `P_MASKS[r]` holds the bits
+/// that move by `r`; `P_ROTATIONS` lists the amounts that occur (19 of 32). Derived from the table
+/// at compile time and checked against it by a test.
+const P_MASKS: [u32; 32] = {
+    let mut masks = [0u32; 32];
+    let mut i = 0;
+    while i < 32 {
+        // Output bit i + 1 is input bit P[i]: from bit index 32 − P[i] to bit index 31 − i.
+        let r = (P[i] as usize + 31 - i) % 32;
+        masks[r] |= 1 << (32 - P[i] as u32);
+        i += 1;
+    }
+    masks
+};
+
+const P_ROTATION_COUNT: usize = {
+    let mut count = 0;
+    let mut r = 0;
+    while r < 32 {
+        if P_MASKS[r] != 0 {
+            count += 1;
+        }
+        r += 1;
+    }
+    count
+};
+
+/// `(r, P_MASKS[r])` for every `r` that occurs.
+const P_ROTATIONS: [(u32, u32); P_ROTATION_COUNT] = {
+    let mut out = [(0u32, 0u32); P_ROTATION_COUNT];
+    let (mut r, mut n) = (0, 0);
+    while r < 32 {
+        if P_MASKS[r] != 0 {
+            out[n] = (r as u32, P_MASKS[r]);
+            n += 1;
+        }
+        r += 1;
+    }
+    out
+};
+
+/// Permutation P: 19 masked rotations instead of 32 single-bit moves (P is the one permutation
+/// in every round). The masks and amounts are constants; only `x` is secret.
+#[inline(always)]
+fn permute_p(x: u32) -> u32 {
+    let mut out = 0;
+    for &(r, mask) in &P_ROTATIONS {
+        out |= (x & mask).rotate_left(r);
+    }
+    out
+}
+
 /// S-box `s` (0-based) at the 6-bit input `x`: the row is the outer bits (1 and 6), the column
 /// the inner four. All four rows are shifted by the column; the masks of the two row bits then
 /// choose one, without a branch or an index.
@@ -189,15 +244,23 @@ fn sbox(s: usize, x: u32) -> u32 {
     bit1.select(outer1, outer0)
 }
 
+/// The six bits of E(R) that go into S-box `s` (0-based): E's rows are R's bits 4s … 4s + 5,
+/// cyclically (bit 0 is bit 32), so a rotation by a public amount brings them down together.
+/// Same result as `permute(r, 32, &E)`, six bits at a time (checked by a test).
+#[inline(always)]
+fn expand(r: u32, s: usize) -> u32 {
+    r.rotate_left(4 * s as u32 + 5) & 0x3f
+}
+
 /// The cipher function f(R, K) (p. 12): expand, add the round key, S-boxes, permute.
 #[inline(always)]
 fn f(r: u32, k: u64) -> u32 {
-    let x = permute(r as u64, 32, &E) ^ k;
     let mut out = 0u32;
     for s in 0..8 {
-        out = (out << 4) | sbox(s, ((x >> (42 - 6 * s)) & 0x3f) as u32);
+        let k6 = ((k >> (42 - 6 * s)) & 0x3f) as u32;
+        out = (out << 4) | sbox(s, expand(r, s) ^ k6);
     }
-    permute(out as u64, 32, &P) as u32
+    permute_p(out)
 }
 
 /// One DES key: its sixteen 48-bit round keys K₁…K₁₆.
@@ -323,12 +386,41 @@ mod tests {
 
     #[test]
     fn packed_sboxes_read_like_the_printed_ones() {
-        for s in 0..8 {
+        for (s, printed) in S.iter().enumerate() {
             for x in 0..64u32 {
                 let row = (((x >> 4) & 2) | (x & 1)) as usize;
                 let col = ((x >> 1) & 0xf) as usize;
-                assert_eq!(sbox(s, x), S[s][row][col] as u32, "S{} at {x:06b}", s + 1);
+                assert_eq!(sbox(s, x), printed[row][col] as u32, "S{} at {x:06b}", s + 1);
             }
+        }
+    }
+
+    #[test]
+    fn expansion_by_rotation_is_the_e_table() {
+        let mut r = 0x0123_4567u32;
+        for _ in 0..100 {
+            let e = permute(r as u64, 32, &E);
+            for s in 0..8 {
+                assert_eq!(
+                    expand(r, s) as u64,
+                    (e >> (42 - 6 * s)) & 0x3f,
+                    "{r:08x} S{}",
+                    s + 1
+                );
+            }
+            r = r.wrapping_mul(0x9e37_79b9).rotate_left(7) ^ 0x5a5a_a5a5;
+        }
+    }
+
+    #[test]
+    fn p_by_rotation_is_the_p_table() {
+        let mut x = 0x0123_4567u32;
+        for _ in 0..100 {
+            assert_eq!(permute_p(x) as u64, permute(x as u64, 32, &P), "{x:08x}");
+            x = x.wrapping_mul(0x9e37_79b9).rotate_left(7) ^ 0x5a5a_a5a5;
+        }
+        for bit in 0..32 {
+            assert_eq!(permute_p(1 << bit) as u64, permute(1 << bit, 32, &P));
         }
     }
 
