@@ -6,12 +6,15 @@
 //! made of key and data bits: a secret-dependent memory address, which a cache-timing attacker
 //! (or valgrind with the secrets marked undefined) sees. Here:
 //!
-//! * every permutation (IP, IP⁻¹, E, P, PC-1, PC-2) is a loop over the table's public bit
-//!   positions, moving one bit at a time with fixed shifts;
+//! * the permutations are fixed bit operations: IP, IP⁻¹, PC-1 and PC-2 a loop over the table's
+//!   public bit positions, one bit at a time; E (in every round) rotations that bring each
+//!   S-box's six bits down together; P (in every round) 19 masked rotations derived from its
+//!   table at compile time. Tests check both shortcuts against the printed tables;
 //! * each S-box row (16 entries of 4 bits) is packed into one `u64`; an entry is read by shifting
-//!   all four rows right by 4 × column (a shift by a secret amount, which is constant time on
-//!   x86-64, aarch64 and wasm) and choosing the row with two [`Mask`]s — no table index, no
-//!   branch.
+//!   all four rows right by 4 × column and choosing the row with two [`Mask`]s — no table
+//!   index, no branch. A `u64` shift by a secret amount is one constant-time instruction on
+//!   x86-64, aarch64 and wasm (`i64.shr_u`); on 32-bit CPUs a compiler may split it with a
+//!   branch on the amount, which is why wasm, not a 32-bit native build, is the target.
 //!
 //! Bits are numbered as in the standard: bit 1 is the most significant bit of the first byte.
 //! Only what the key decryption needs is here, plus encryption (Triple DES decryption runs DES
@@ -20,7 +23,7 @@
 use crate::ct::Mask;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
-/// Initial permutation IP (FIPS 46-3, p. 10): output bit i is input bit `IP[i]`.
+/// Initial permutation IP (FIPS 46-3): output bit i + 1 is input bit `IP[i]`.
 const IP: [u8; 64] = [
     58, 50, 42, 34, 26, 18, 10, 2, //
     60, 52, 44, 36, 28, 20, 12, 4, //
@@ -32,7 +35,7 @@ const IP: [u8; 64] = [
     63, 55, 47, 39, 31, 23, 15, 7,
 ];
 
-/// Inverse initial permutation IP⁻¹ (p. 10).
+/// Inverse initial permutation IP⁻¹.
 const FP: [u8; 64] = [
     40, 8, 48, 16, 56, 24, 64, 32, //
     39, 7, 47, 15, 55, 23, 63, 31, //
@@ -44,7 +47,7 @@ const FP: [u8; 64] = [
     33, 1, 41, 9, 49, 17, 57, 25,
 ];
 
-/// E bit-selection table (p. 13): 32 bits to 48. `expand` computes it by rotations; the table is
+/// E bit-selection table: 32 bits to 48. `expand` computes it by rotations; the table is
 /// the reference its test checks against.
 #[cfg(test)]
 const E: [u8; 48] = [
@@ -58,7 +61,7 @@ const E: [u8; 48] = [
     28, 29, 30, 31, 32, 1,
 ];
 
-/// Permutation P (p. 15), applied to the S-boxes' 32 output bits.
+/// Permutation P, applied to the S-boxes' 32 output bits.
 const P: [u8; 32] = [
     16, 7, 20, 21, 29, 12, 28, 17, //
     1, 15, 23, 26, 5, 18, 31, 10, //
@@ -66,7 +69,7 @@ const P: [u8; 32] = [
     19, 13, 30, 6, 22, 11, 4, 25,
 ];
 
-/// Permuted choice 1 (p. 19): the 56 key bits that are not parity bits, as C₀ then D₀.
+/// Permuted choice 1: the 56 key bits that are not parity bits, as C₀ then D₀.
 const PC1: [u8; 56] = [
     57, 49, 41, 33, 25, 17, 9, //
     1, 58, 50, 42, 34, 26, 18, //
@@ -78,7 +81,7 @@ const PC1: [u8; 56] = [
     21, 13, 5, 28, 20, 12, 4,
 ];
 
-/// Permuted choice 2 (p. 20): 48 of the 56 bits of CₙDₙ form the round key Kₙ.
+/// Permuted choice 2: 48 of the 56 bits of CₙDₙ form the round key Kₙ.
 const PC2: [u8; 48] = [
     14, 17, 11, 24, 1, 5, //
     3, 28, 15, 6, 21, 10, //
@@ -90,10 +93,10 @@ const PC2: [u8; 48] = [
     46, 42, 50, 36, 29, 32,
 ];
 
-/// Left shifts of C and D before each round (p. 20).
+/// Left shifts of C and D before each round.
 const SHIFTS: [u32; 16] = [1, 1, 2, 2, 2, 2, 2, 2, 1, 2, 2, 2, 2, 2, 2, 1];
 
-/// The S-boxes S1…S8 (pp. 13–14), as printed: four rows of sixteen columns.
+/// The S-boxes S1…S8, as printed: four rows of sixteen columns.
 const S: [[[u8; 16]; 4]; 8] = [
     [
         [14, 4, 13, 1, 2, 15, 11, 8, 3, 10, 6, 12, 5, 9, 0, 7],
@@ -252,7 +255,7 @@ fn expand(r: u32, s: usize) -> u32 {
     r.rotate_left(4 * s as u32 + 5) & 0x3f
 }
 
-/// The cipher function f(R, K) (p. 12): expand, add the round key, S-boxes, permute.
+/// The cipher function f(R, K): expand, add the round key, S-boxes, permute.
 #[inline(always)]
 fn f(r: u32, k: u64) -> u32 {
     let mut out = 0u32;
@@ -270,7 +273,7 @@ pub(crate) struct Des {
 }
 
 impl Des {
-    /// The key schedule (p. 19). The parity bits (8, 16, …, 64) are ignored, as the standard says.
+    /// The key schedule. The parity bits (8, 16, …, 64) are ignored, as the standard says.
     pub(crate) fn new(key: &[u8; 8]) -> Des {
         let cd = permute(u64::from_be_bytes(*key), 64, &PC1);
         let (mut c, mut d) = ((cd >> 28) as u32, (cd & 0x0fff_ffff) as u32);
@@ -288,7 +291,7 @@ impl Des {
     #[inline(always)]
     fn rounds(&self, (mut l, mut r): (u32, u32), decrypt: bool) -> (u32, u32) {
         for i in 0..16 {
-            // Decryption uses the same rounds with the round keys in reverse order (p. 12).
+            // Decryption uses the same rounds with the round keys in reverse order.
             let k = self.round_keys[if decrypt { 15 - i } else { i }];
             (l, r) = (r, l ^ f(r, k));
         }
@@ -390,7 +393,12 @@ mod tests {
             for x in 0..64u32 {
                 let row = (((x >> 4) & 2) | (x & 1)) as usize;
                 let col = ((x >> 1) & 0xf) as usize;
-                assert_eq!(sbox(s, x), printed[row][col] as u32, "S{} at {x:06b}", s + 1);
+                assert_eq!(
+                    sbox(s, x),
+                    printed[row][col] as u32,
+                    "S{} at {x:06b}",
+                    s + 1
+                );
             }
         }
     }
@@ -454,8 +462,9 @@ mod tests {
     }
 
     /// NIST SP 800-20 (Modes of Operation Validation System for the Triple DES algorithm),
-    /// appendix A: with K1 = K2 = K3 = 0101010101010101 (the all-zero key with odd parity),
-    /// table A.1 (variable plaintext), first entries, and table A.2 (variable key, plaintext 0).
+    /// appendix A: the first entries of the variable-plaintext known-answer test (key
+    /// 0101010101010101, the all-zero key with odd parity) and of the variable-key known-answer
+    /// test (plaintext 0). With K1 = K2 = K3 these are single DES.
     #[test]
     fn sp800_20_known_answers() {
         let zero = des(0x0101_0101_0101_0101);
