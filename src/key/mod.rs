@@ -1,5 +1,7 @@
 //! [`MerchantKey`]: a merchant's KCP private key, read from any of the forms it is found in.
 
+mod cbc;
+mod des;
 mod limits;
 mod pbes2;
 mod pkcs12;
@@ -144,12 +146,13 @@ impl MerchantKey {
         match first.tag {
             TAG_SEQUENCE => {
                 let (plain, format) = decrypt(first, rest, password)?;
-                // A wrong password passes the padding check about once in 256 tries; what it
-                // decrypts to is then garbage, so a structure error here means the same thing.
-                Self::from_private_key_info(&plain, format).map_err(|e| match e {
-                    Error::KeyMalformed(_) => Error::KeyPasswordIncorrect,
-                    other => other,
-                })
+                // Whatever goes wrong after decryption is one error, whatever the stage: the
+                // padding, the DER of the decrypted key, its consistency, its shape or size.
+                // A wrong password passes the padding check about once in 256 tries and then
+                // fails anywhere in there; and a distinct code per stage would tell whoever can
+                // tamper with a stored key file, one ciphertext bit at a time, what the
+                // plaintext is like (a padding or format oracle).
+                Self::from_private_key_info(&plain, format).map_err(|_| Error::KeyPasswordIncorrect)
             }
             TAG_INTEGER => match asn1::read(rest).map_err(|_| NOT_A_KEY)?.0.tag {
                 TAG_SEQUENCE => Self::from_private_key_info(der, KeyFormat::Pkcs8),
@@ -164,7 +167,11 @@ impl MerchantKey {
     fn from_private_key_info(der: &[u8], format: KeyFormat) -> Result<Self> {
         asn1::check_structure(der).map_err(|_| NOT_A_KEY)?;
         let seq = asn1::expect_only(der, TAG_SEQUENCE).map_err(|_| NOT_A_KEY)?;
-        let (_version, rest) = asn1::read_u64(seq).map_err(|_| NOT_A_KEY)?;
+        let (version, rest) = asn1::read_u64(seq).map_err(|_| NOT_A_KEY)?;
+        // v1 (RFC 5208) or v2 (OneAsymmetricKey, RFC 5958); anything else is damage.
+        if version > 1 {
+            return Err(NOT_A_KEY);
+        }
         let (alg, rest) = asn1::expect(rest, TAG_SEQUENCE).map_err(|_| NOT_A_KEY)?;
         let (oid, alg_params) = asn1::expect(alg, TAG_OID).map_err(|_| NOT_A_KEY)?;
         if oid != OID_RSA_ENCRYPTION {

@@ -7,9 +7,11 @@
 //!   password therefore works exactly as in OpenSSL and BouncyCastle);
 //! * the PKCS#12 KDF of RFC 7292 appendix B over SHA-1 (u = 20, v = 64) derives the 24-byte
 //!   three-key Triple DES key with ID 1 and the 8-byte IV with ID 2 — no PBKDF2, no HMAC;
-//! * DES-EDE3 in CBC mode with PKCS#7 padding decrypts the `PrivateKeyInfo`.
+//! * DES-EDE3 in CBC mode with PKCS#7 padding decrypts the `PrivateKeyInfo` (our own constant-time
+//!   Triple DES and unpadding: `des.rs`, `cbc.rs`).
 
-use cbc::cipher::{BlockModeDecrypt, KeyIvInit, block_padding::Pkcs7};
+use super::cbc;
+use super::des::TdesEde3;
 use sha1::{Digest, Sha1};
 use zeroize::Zeroizing;
 
@@ -133,15 +135,11 @@ pub(crate) fn decrypt(
     let bmp = bmp_password(password);
     let key = kdf(&bmp, salt, Purpose::Key, iterations, 24);
     let iv = kdf(&bmp, salt, Purpose::Iv, iterations, 8);
-    let mut buf = Zeroizing::new(ciphertext.to_vec());
-    let decryptor = cbc::Decryptor::<des::TdesEde3>::new_from_slices(&key, &iv)
-        .map_err(|_| DecryptError::BadLength)?;
-    let len = decryptor
-        .decrypt_padded::<Pkcs7>(&mut buf)
-        .map_err(|_| DecryptError::BadPadding)?
-        .len();
-    buf.truncate(len);
-    Ok(buf)
+    let key: &[u8; 24] = key[..].try_into().map_err(|_| DecryptError::BadLength)?;
+    cbc::decrypt(&TdesEde3::new(key), &iv, ciphertext).map_err(|e| match e {
+        cbc::CbcError::BadLength => DecryptError::BadLength,
+        cbc::CbcError::BadPadding => DecryptError::BadPadding,
+    })
 }
 
 #[cfg(test)]
