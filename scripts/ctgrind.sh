@@ -38,6 +38,12 @@ for level in ${CTGRIND_LEVELS:-s 3}; do
       cargo test --release --features internals --test ctgrind --no-run
     exit 1
   fi
+  # The harness must be live: a deliberate branch on a secret has to be reported.
+  if CTGRIND_SELF_TEST=1 valgrind --tool=memcheck --error-exitcode=42 --leak-check=no -q "$exe" \
+      >/dev/null 2>&1; then
+    log "self-test: valgrind did not report a deliberate branch on a secret; the harness is broken"
+    exit 1
+  fi
   log "valgrind --tool=memcheck $exe"
   out="target/ctgrind-o$level/valgrind.log"
   if valgrind --tool=memcheck --error-exitcode=42 --leak-check=no --track-origins=yes \

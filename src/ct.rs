@@ -135,19 +135,22 @@ pub(crate) fn public_bit_length(bytes: &[u8]) -> usize {
 #[inline(always)]
 pub(crate) fn declassify_u32(x: u32) -> u32 {
     let mut bytes = x.to_ne_bytes();
-    declassify(&mut bytes);
+    declassify(&bytes);
+    // Read the word back from memory (where the valgrind hook marked it), not from the register
+    // that still holds the secret-marked original.
+    core::hint::black_box(&mut bytes);
     u32::from_ne_bytes(bytes)
 }
 
 /// Bytes that are public from here on (e.g. a finished signature, which is about to be sent).
 /// A no-op, except under the valgrind test, which marks them defined.
 #[inline(always)]
-pub(crate) fn declassify(bytes: &mut [u8]) {
+pub(crate) fn declassify(bytes: &[u8]) {
     #[cfg(feature = "internals")]
     if let Some(hook) = testing::DECLASSIFY.get() {
         hook(bytes);
     }
-    core::hint::black_box(&*bytes);
+    core::hint::black_box(bytes);
 }
 
 /// Hooks for the constant-time tests (feature `internals`, never for users).
@@ -155,11 +158,11 @@ pub(crate) fn declassify(bytes: &mut [u8]) {
 pub mod testing {
     use std::sync::OnceLock;
 
-    pub(crate) static DECLASSIFY: OnceLock<fn(&mut [u8])> = OnceLock::new();
+    pub(crate) static DECLASSIFY: OnceLock<fn(&[u8])> = OnceLock::new();
 
     /// Installs the function that marks declassified bytes as public (the valgrind harness marks
     /// them defined). Only the first call counts.
-    pub fn set_declassify_hook(hook: fn(&mut [u8])) {
+    pub fn set_declassify_hook(hook: fn(&[u8])) {
         let _ = DECLASSIFY.set(hook);
     }
 }

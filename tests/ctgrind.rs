@@ -5,12 +5,15 @@
 //! it considers *undefined*. This harness marks the secrets undefined through valgrind's client
 //! requests — the key's private values (d, p, q, dP, dQ, qInv) before the key is built, the
 //! blinding values' random bytes as they are drawn, and the password before a key file is
-//! decrypted — and then loads keys and signs. Any report is a secret-dependent branch or address.
+//! decrypted (KCP's PKCS#12 Triple DES, PBES2 AES and Triple DES) — and then loads keys and
+//! signs. Any report is a secret-dependent branch or address.
 //!
 //! What is public by design is declassified in the library itself, at the one call per outcome
 //! that says why (`src/ct.rs`: `Mask::declassify`, `declassify`): the key check's verdict, a
-//! prime's length and oddness, the finished signature. So the allowlist in `scripts/ctgrind.sh`
-//! is empty, and a new branch on a secret anywhere on these paths fails `make test`.
+//! prime's length and oddness, the password's shape (how many bytes each character takes), the
+//! padding verdict of a decrypted key, DER headers, the public key inside a decrypted file, the
+//! finished signature. So the allowlist in `scripts/ctgrind.sh` is empty, and a new branch on a
+//! secret anywhere on these paths fails `make test`.
 //!
 //! Outside valgrind the client requests are no-ops, and the run is an ordinary test that the
 //! signatures equal the `rsa` crate's (deterministic PKCS#1 v1.5).
@@ -132,7 +135,53 @@ fn sign_with_secret_key(name: &str, file: &str) {
     println!("ctgrind: {name}: key load and {count} signatures");
 }
 
+/// Key files decrypted with a secret password (KDF, Triple DES or AES, CBC, unpadding, the
+/// decrypted key's parsing and checks), then signatures compared with OpenSSL's
+/// (`tests/fixtures/manifest.json`); and a wrong password, whose refusal must not branch on a
+/// secret either.
+fn decrypt_with_secret_password(file: &str) {
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(fixtures().join("manifest.json")).expect("manifest"),
+    )
+    .expect("manifest");
+    let entry = manifest["keys"]
+        .as_array()
+        .expect("keys")
+        .iter()
+        .find(|k| k["file"] == file)
+        .unwrap_or_else(|| panic!("{file} is not in the manifest"));
+    let pem = std::fs::read_to_string(fixtures().join(file)).expect("fixture");
+    let password = entry["password"].as_str().expect("password").to_string();
+    valgrind::secret(password.as_bytes());
+    let key = kcp_wasm::MerchantKey::from_pem(&pem, &password)
+        .unwrap_or_else(|err| panic!("{file}: {err}"));
+    for expected in entry["signatures"].as_array().expect("signatures") {
+        let plaintext = expected["plaintext"].as_str().expect("plaintext");
+        let signature = key.sign(plaintext).unwrap_or_else(|err| panic!("{file}: {err}"));
+        valgrind::public(signature.as_bytes());
+        assert_eq!(signature, expected["signature"].as_str().unwrap(), "{file}");
+    }
+    let wrong = format!("{password}!");
+    valgrind::secret(wrong.as_bytes());
+    let refused = kcp_wasm::MerchantKey::from_pem(&pem, &wrong).map(|_| ()).map_err(|e| e.code());
+    assert_eq!(refused, Err("KEY_PASSWORD_INCORRECT"), "{file}");
+    println!("ctgrind: {file}: decrypted with a secret password, signed, and refused a wrong one");
+}
+
+/// Proves the harness is live: a branch on a secret byte must be reported (scripts/ctgrind.sh
+/// runs this and expects valgrind's error exit).
+fn self_test() {
+    let secret = std::hint::black_box(vec![7u8; 1]);
+    valgrind::secret(&secret);
+    if std::hint::black_box(secret[0]) == 7 {
+        println!("ctgrind self-test: branched on a secret (valgrind must report it)");
+    }
+}
+
 fn main() {
+    if std::env::var_os("CTGRIND_SELF_TEST").is_some() {
+        return self_test();
+    }
     kcp_wasm::ct_testing::set_declassify_hook(|bytes| valgrind::public(bytes));
     println!(
         "ctgrind: {}",
@@ -145,5 +194,13 @@ fn main() {
     sign_with_secret_key("RSA-2048 (KCP's size)", "rsa2048/pkcs8.pem");
     sign_with_secret_key("RSA-2049 (an odd size)", "edge/rsa2049-pkcs8.pem");
     sign_with_secret_key("RSA-4096", "rsa4096/pkcs8.pem");
+    for file in [
+        "rsa2048/kcp-pkcs12.pem",
+        "rsa2048/kcp-pkcs12-korean.pem",
+        "rsa2048/pbes2-hmacSHA256-aes-256-cbc.pem",
+        "rsa2048/pbes2-hmacSHA256-des-ede3-cbc.pem",
+    ] {
+        decrypt_with_secret_password(file);
+    }
     println!("ctgrind: done");
 }

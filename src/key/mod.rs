@@ -174,6 +174,8 @@ impl MerchantKey {
         }
         let (alg, rest) = asn1::expect(rest, TAG_SEQUENCE).map_err(|_| NOT_A_KEY)?;
         let (oid, alg_params) = asn1::expect(alg, TAG_OID).map_err(|_| NOT_A_KEY)?;
+        // The algorithm is public: the key's type.
+        crate::ct::declassify(alg);
         if oid != OID_RSA_ENCRYPTION {
             return Err(Error::KeyFormatUnsupported(
                 "KCP keys are RSA keys; this one is not",
@@ -190,6 +192,9 @@ impl MerchantKey {
     /// file's CRT values are the key's own.
     fn from_rsa_private_key(der: &[u8], format: KeyFormat) -> Result<Self> {
         let fields = RsaFields::read(der)?;
+        // The public key is public, even when it comes out of a decrypted file.
+        crate::ct::declassify(fields.n);
+        crate::ct::declassify(fields.e);
         let bits = bit_length(fields.n);
         if !(MIN_MODULUS_BITS..=MAX_MODULUS_BITS).contains(&bits) {
             return Err(Error::KeyLimitExceeded(format!(

@@ -321,9 +321,9 @@ impl CrtKey {
         em[k - t_len - 1] = 0;
         em[k - t_len..k - hash.len()].copy_from_slice(&SHA256_DIGEST_INFO);
         em[k - hash.len()..].copy_from_slice(&hash);
-        let mut signature = self.private_op(&em, random)?;
+        let signature = self.private_op(&em, random)?;
         // The signature is public from here on: it is about to be sent.
-        ct::declassify(&mut signature);
+        ct::declassify(&signature);
         // Boneh–DeMillo–Lipton: a fault in one CRT half would give away a factor of n.
         let verified = match &self.check_n {
             CheckN::Fixed(f) => {
