@@ -14,7 +14,7 @@ setup:
 	bash scripts/setup.sh
 
 test-rust:
-	cargo test --all-targets
+	cargo test --features internals
 
 www: build
 	node scripts/serve-www.mjs

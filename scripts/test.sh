@@ -4,7 +4,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 echo "== Rust core (native) =="
-cargo test  # lib, integration, property and doc tests
+cargo test --features internals  # lib, integration, property and doc tests (internals: tests that reach the private-key operation)
+
+echo "== constant time: valgrind (memcheck) over key decryption, key checks and signing, opt-level s and 3 =="
+bash scripts/ctgrind.sh
 
 echo "== npm package: set-up and build =="
 bash scripts/setup.sh

@@ -57,6 +57,9 @@ pub(crate) fn read(input: &[u8]) -> Result<(Tlv<'_>, &[u8]), DerError> {
 /// [`read`]; with `der`, also refusing the length encodings that BER allows and DER does not:
 /// the long form for a length under 128, or with a leading zero byte.
 fn read_tlv(input: &[u8], der: bool) -> Result<(Tlv<'_>, &[u8]), DerError> {
+    // A DER header (tag and length) is public even inside a decrypted key: for a well-formed
+    // key it depends only on the key's size. The contents are not declassified.
+    crate::ct::declassify(input.get(..2).unwrap_or(input));
     let (&tag, rest) = input.split_first().ok_or(DerError::Malformed)?;
     if tag & 0x1f == 0x1f {
         return Err(DerError::Malformed); // high tag numbers never occur in what we read
@@ -72,6 +75,7 @@ fn read_tlv(input: &[u8], der: bool) -> Result<(Tlv<'_>, &[u8]), DerError> {
         if rest.len() < n {
             return Err(DerError::Malformed);
         }
+        crate::ct::declassify(&rest[..n]);
         if der && rest[0] == 0 {
             return Err(DerError::Malformed); // a leading zero byte: not the shortest form
         }
@@ -108,6 +112,7 @@ pub(crate) fn expect(input: &[u8], tag: u8) -> Result<(&[u8], &[u8]), DerError> 
 
 /// The value of the next TLV if it has `tag` (and the rest), or `None` and `input` unchanged.
 pub(crate) fn optional(input: &[u8], tag: u8) -> Result<(Option<&[u8]>, &[u8]), DerError> {
+    crate::ct::declassify(input.get(..1).unwrap_or(input)); // a tag (see `read_tlv`)
     match input.first() {
         Some(&t) if t == tag => {
             let (value, rest) = expect(input, tag)?;
@@ -129,6 +134,9 @@ pub(crate) fn expect_only(input: &[u8], tag: u8) -> Result<&[u8], DerError> {
 /// A non-negative INTEGER that fits in `u64`.
 pub(crate) fn read_u64(input: &[u8]) -> Result<(u64, &[u8]), DerError> {
     let (value, rest) = expect(input, TAG_INTEGER)?;
+    // Small INTEGERs are public in every structure read here: versions, iteration counts, key
+    // lengths.
+    crate::ct::declassify(value);
     let value = match value {
         [] => return Err(DerError::Malformed),
         [first, ..] if first & 0x80 != 0 => return Err(DerError::Malformed),

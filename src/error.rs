@@ -13,7 +13,8 @@ use std::fmt;
 pub enum Error {
     /// The key input is not a readable PEM/DER private key (bad base64, truncated, broken ASN.1).
     KeyMalformed(&'static str),
-    /// The key could not be decrypted with the password given (or its ciphertext is corrupt).
+    /// An encrypted key could not be decrypted and read: a wrong password or a damaged key file
+    /// (every failure after decryption, so that the code tells nothing about the plaintext).
     KeyPasswordIncorrect,
     /// A key format or algorithm that kcp-wasm does not read; the text says what to do instead.
     KeyFormatUnsupported(&'static str),
@@ -160,8 +161,7 @@ impl fmt::Display for Error {
         match self {
             Error::KeyMalformed(why) => write!(f, "the private key could not be read: {why}"),
             Error::KeyPasswordIncorrect => f.write_str(
-                "the private key could not be decrypted: the password is wrong \
-                 (or the file is corrupt)",
+                "the private key could not be decrypted: wrong password or damaged key file",
             ),
             Error::KeyFormatUnsupported(why) => write!(f, "unsupported private key: {why}"),
             Error::KeyLimitExceeded(why) => write!(f, "the private key was refused: {why}"),

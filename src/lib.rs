@@ -40,12 +40,18 @@
 mod api;
 mod asn1;
 mod cert;
+mod ct;
 mod error;
 mod key;
 mod pem;
 mod public_key;
+// The private-key operation is the crate's own business; tests, benchmarks and the valgrind
+// harness reach it through the `internals` feature, which no user should enable.
+#[cfg(feature = "internals")]
 #[doc(hidden)]
 pub mod rsa_fast;
+#[cfg(not(feature = "internals"))]
+mod rsa_fast;
 mod sign;
 mod x509;
 
@@ -59,6 +65,9 @@ pub use api::{
     parse_modify_response, result_code,
 };
 pub use cert::Certificate;
+#[cfg(feature = "internals")]
+#[doc(hidden)]
+pub use ct::testing as ct_testing;
 pub use error::{Error, Result};
 pub use key::{
     KeyFormat, MAX_KDF_ITERATIONS, MAX_KEY_DER_LEN, MAX_MODULUS_BITS, MAX_SCRYPT_MEMORY,

@@ -1,5 +1,7 @@
 //! [`MerchantKey`]: a merchant's KCP private key, read from any of the forms it is found in.
 
+mod cbc;
+mod des;
 mod limits;
 mod pbes2;
 mod pkcs12;
@@ -144,12 +146,13 @@ impl MerchantKey {
         match first.tag {
             TAG_SEQUENCE => {
                 let (plain, format) = decrypt(first, rest, password)?;
-                // A wrong password passes the padding check about once in 256 tries; what it
-                // decrypts to is then garbage, so a structure error here means the same thing.
-                Self::from_private_key_info(&plain, format).map_err(|e| match e {
-                    Error::KeyMalformed(_) => Error::KeyPasswordIncorrect,
-                    other => other,
-                })
+                // Whatever goes wrong after decryption is one error, whatever the stage: the
+                // padding, the DER of the decrypted key, its consistency, its shape or size.
+                // A wrong password passes the padding check about once in 256 tries and then
+                // fails anywhere in there; and a distinct code per stage would tell whoever can
+                // tamper with a stored key file, one ciphertext bit at a time, what the
+                // plaintext is like (a padding or format oracle).
+                Self::from_private_key_info(&plain, format).map_err(|_| Error::KeyPasswordIncorrect)
             }
             TAG_INTEGER => match asn1::read(rest).map_err(|_| NOT_A_KEY)?.0.tag {
                 TAG_SEQUENCE => Self::from_private_key_info(der, KeyFormat::Pkcs8),
@@ -164,9 +167,15 @@ impl MerchantKey {
     fn from_private_key_info(der: &[u8], format: KeyFormat) -> Result<Self> {
         asn1::check_structure(der).map_err(|_| NOT_A_KEY)?;
         let seq = asn1::expect_only(der, TAG_SEQUENCE).map_err(|_| NOT_A_KEY)?;
-        let (_version, rest) = asn1::read_u64(seq).map_err(|_| NOT_A_KEY)?;
+        let (version, rest) = asn1::read_u64(seq).map_err(|_| NOT_A_KEY)?;
+        // v1 (RFC 5208) or v2 (OneAsymmetricKey, RFC 5958); anything else is damage.
+        if version > 1 {
+            return Err(NOT_A_KEY);
+        }
         let (alg, rest) = asn1::expect(rest, TAG_SEQUENCE).map_err(|_| NOT_A_KEY)?;
         let (oid, alg_params) = asn1::expect(alg, TAG_OID).map_err(|_| NOT_A_KEY)?;
+        // The algorithm is public: the key's type.
+        crate::ct::declassify(alg);
         if oid != OID_RSA_ENCRYPTION {
             return Err(Error::KeyFormatUnsupported(
                 "KCP keys are RSA keys; this one is not",
@@ -183,6 +192,9 @@ impl MerchantKey {
     /// file's CRT values are the key's own.
     fn from_rsa_private_key(der: &[u8], format: KeyFormat) -> Result<Self> {
         let fields = RsaFields::read(der)?;
+        // The public key is public, even when it comes out of a decrypted file.
+        crate::ct::declassify(fields.n);
+        crate::ct::declassify(fields.e);
         let bits = bit_length(fields.n);
         if !(MIN_MODULUS_BITS..=MAX_MODULUS_BITS).contains(&bits) {
             return Err(Error::KeyLimitExceeded(format!(
@@ -197,7 +209,11 @@ impl MerchantKey {
         // `rsa` (and the fixed-size CRT code) hold each prime in half the modulus width;
         // lopsided primes are valid RSA but never come from KCP or OpenSSL's key generation.
         let half = bits.div_ceil(2);
-        if bit_length(fields.p) > half || bit_length(fields.q) > half {
+        // A prime's length is public (half the modulus'); its bytes are not: measured without a
+        // branch on them.
+        if crate::ct::public_bit_length(fields.p) > half
+            || crate::ct::public_bit_length(fields.q) > half
+        {
             return Err(Error::KeyFormatUnsupported(
                 "RSA keys with unbalanced primes (one longer than half the modulus) are not supported",
             ));
@@ -242,22 +258,15 @@ impl MerchantKey {
     /// The raw PKCS#1 v1.5 SHA-256 signature of `message`.
     ///
     /// The private-key operation is blinded (randomness from the runtime, drawn at the first
-    /// signature; see `src/rsa_fast`), and every signature is verified with the public key before it is returned (a faulty CRT result
-    /// would otherwise leak the key).
+    /// signature; see `src/rsa_fast`), and the signer verifies every signature with the public
+    /// key before it is returned (a faulty CRT result would otherwise leak the key).
     pub fn sign_bytes(&self, message: &[u8]) -> Result<Vec<u8>> {
-        let signature = self
-            .fast
+        self.fast
             .sign_pkcs1v15_sha256(message)
             .map_err(|e| match e {
                 SignError::RandomUnavailable => Error::RandomUnavailable,
                 _ => Error::KeyInconsistent,
-            })?;
-        // The fast signer checks its own signatures modulo n when n fits its fixed sizes
-        // (every KCP key); otherwise `rsa` verifies.
-        if !self.fast.checks_signatures() && !self.public.verify(message, &signature) {
-            return Err(Error::KeyInconsistent);
-        }
-        Ok(signature)
+            })
     }
 
     /// The form the key was read from.

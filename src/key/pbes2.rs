@@ -1,6 +1,7 @@
 //! PBES2 (RFC 8018): what modern tools write when merchants re-wrap KCP's key.
 //!
-//! Built directly on RustCrypto's `pbkdf2`, `aes`, `des` and `cbc`. The parameters are read with
+//! Built directly on RustCrypto's `pbkdf2` and `aes`, with our own constant-time Triple DES, CBC
+//! and unpadding (`des.rs`, `cbc.rs`, shared with KCP's PKCS#12 scheme). The parameters are read with
 //! our own DER reader and checked before anything runs, so a hostile file is refused in
 //! microseconds: an iteration count in the billions, an scrypt cost in the gigabytes, an IV of
 //! the wrong length. (RustCrypto's `pkcs5` decrypts PBES2 too, but it pulls in scrypt and AES-GCM
@@ -10,10 +11,11 @@
 //! Refused: scrypt (`KEY_FORMAT_UNSUPPORTED`, or `KEY_LIMIT_EXCEEDED` above 32 MiB), AES-GCM and
 //! anything else.
 
+use super::cbc::{self, Aes, BlockDecrypt, CbcError};
+use super::des::TdesEde3;
 use super::limits::{MAX_KDF_ITERATIONS, MAX_SCRYPT_MEMORY};
 use crate::asn1::{self, TAG_NULL, TAG_OCTET_STRING, TAG_OID, TAG_SEQUENCE};
 use crate::error::{Error, Result};
-use cbc::cipher::{BlockCipherDecrypt, BlockModeDecrypt, KeyInit, KeyIvInit, block_padding::Pkcs7};
 use zeroize::Zeroizing;
 
 /// OID 1.2.840.113549.1.5.13 (PBES2).
@@ -102,27 +104,33 @@ pub(crate) fn decrypt(
         Prf::Sha512 => pbkdf2::pbkdf2_hmac::<sha2::Sha512>(pw, salt, rounds, &mut key),
     }
     match cipher {
-        Cipher::Aes128 => cbc_decrypt::<aes::Aes128>(&key, iv, ciphertext),
-        Cipher::Aes192 => cbc_decrypt::<aes::Aes192>(&key, iv, ciphertext),
-        Cipher::Aes256 => cbc_decrypt::<aes::Aes256>(&key, iv, ciphertext),
-        Cipher::DesEde3 => cbc_decrypt::<des::TdesEde3>(&key, iv, ciphertext),
+        Cipher::Aes128 => cbc_decrypt(Aes::<aes::Aes128>::new(&key), iv, ciphertext),
+        Cipher::Aes192 => cbc_decrypt(Aes::<aes::Aes192>::new(&key), iv, ciphertext),
+        Cipher::Aes256 => cbc_decrypt(Aes::<aes::Aes256>::new(&key), iv, ciphertext),
+        Cipher::DesEde3 => {
+            let des = <&[u8; 24]>::try_from(&key[..]).ok().map(TdesEde3::new);
+            cbc_decrypt(des, iv, ciphertext)
+        }
     }
 }
 
-fn cbc_decrypt<C: BlockCipherDecrypt + KeyInit>(
-    key: &[u8],
+/// `cipher` is `None` only if the derived key had the wrong length, which `Cipher::key_len`
+/// rules out.
+fn cbc_decrypt<C: BlockDecrypt>(
+    cipher: Option<C>,
     iv: &[u8],
     ciphertext: &[u8],
 ) -> Result<Zeroizing<Vec<u8>>> {
-    let decryptor = cbc::Decryptor::<C>::new_from_slices(key, iv)
-        .map_err(|_| Error::KeyMalformed("the PBES2 initialisation vector has the wrong length"))?;
-    let mut buf = Zeroizing::new(ciphertext.to_vec());
-    let len = decryptor
-        .decrypt_padded::<Pkcs7>(&mut buf)
-        .map_err(|_| Error::KeyPasswordIncorrect)?
-        .len();
-    buf.truncate(len);
-    Ok(buf)
+    let cipher = cipher.ok_or(Error::KeyMalformed(
+        "the PBES2 key length does not fit the cipher",
+    ))?;
+    cbc::decrypt(&cipher, iv, ciphertext).map_err(|e| match e {
+        // Checked by `read_cipher` and `decrypt` before the KDF; kept for safety.
+        CbcError::BadLength => Error::KeyMalformed(
+            "the PBES2 initialisation vector or ciphertext has the wrong length",
+        ),
+        CbcError::BadPadding => Error::KeyPasswordIncorrect,
+    })
 }
 
 struct Kdf<'a> {

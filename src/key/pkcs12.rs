@@ -7,9 +7,11 @@
 //!   password therefore works exactly as in OpenSSL and BouncyCastle);
 //! * the PKCS#12 KDF of RFC 7292 appendix B over SHA-1 (u = 20, v = 64) derives the 24-byte
 //!   three-key Triple DES key with ID 1 and the 8-byte IV with ID 2 — no PBKDF2, no HMAC;
-//! * DES-EDE3 in CBC mode with PKCS#7 padding decrypts the `PrivateKeyInfo`.
+//! * DES-EDE3 in CBC mode with PKCS#7 padding decrypts the `PrivateKeyInfo` (our own constant-time
+//!   Triple DES and unpadding: `des.rs`, `cbc.rs`).
 
-use cbc::cipher::{BlockModeDecrypt, KeyIvInit, block_padding::Pkcs7};
+use super::cbc;
+use super::des::TdesEde3;
 use sha1::{Digest, Sha1};
 use zeroize::Zeroizing;
 
@@ -31,10 +33,37 @@ pub(crate) enum Purpose {
 }
 
 /// The password as a PKCS#12 BMPString: UTF-16BE plus a two-byte NUL terminator.
+///
+/// `str::encode_utf16` branches on every byte's value; this conversion branches only on the
+/// password's *shape* — how many bytes each character takes, which is declassified — and
+/// computes each character's bits without a branch on them.
 pub(crate) fn bmp_password(password: &str) -> Zeroizing<Vec<u8>> {
-    let mut out = Zeroizing::new(Vec::with_capacity(password.len() * 2 + 2));
-    for unit in password.encode_utf16() {
-        out.extend_from_slice(&unit.to_be_bytes());
+    use crate::ct::{Mask, declassify_u32};
+    let bytes = password.as_bytes();
+    let mut out = Zeroizing::new(Vec::with_capacity(bytes.len() * 2 + 2));
+    let mut i = 0;
+    while i < bytes.len() {
+        let lead = bytes[i] as u32;
+        // 1 to 4 bytes (a `str` is valid UTF-8): 0xxxxxxx, 110xxxxx, 1110xxxx, 11110xxx.
+        let len = 1
+            + Mask::lt(0xbf, lead).keep(1)
+            + Mask::lt(0xdf, lead).keep(1)
+            + Mask::lt(0xef, lead).keep(1);
+        let len = declassify_u32(len) as usize; // the password's shape is public
+        let payload = if len == 1 { 0x7f } else { 0xff >> (len + 1) };
+        let mut cp = lead & payload;
+        for &b in &bytes[i + 1..i + len] {
+            cp = (cp << 6) | (b as u32 & 0x3f);
+        }
+        if len == 4 {
+            // Outside the BMP: a surrogate pair.
+            let v = cp - 0x1_0000;
+            out.extend_from_slice(&((0xd800 | (v >> 10)) as u16).to_be_bytes());
+            out.extend_from_slice(&((0xdc00 | (v & 0x3ff)) as u16).to_be_bytes());
+        } else {
+            out.extend_from_slice(&(cp as u16).to_be_bytes());
+        }
+        i += len;
     }
     out.extend_from_slice(&[0, 0]);
     out
@@ -133,15 +162,11 @@ pub(crate) fn decrypt(
     let bmp = bmp_password(password);
     let key = kdf(&bmp, salt, Purpose::Key, iterations, 24);
     let iv = kdf(&bmp, salt, Purpose::Iv, iterations, 8);
-    let mut buf = Zeroizing::new(ciphertext.to_vec());
-    let decryptor = cbc::Decryptor::<des::TdesEde3>::new_from_slices(&key, &iv)
-        .map_err(|_| DecryptError::BadLength)?;
-    let len = decryptor
-        .decrypt_padded::<Pkcs7>(&mut buf)
-        .map_err(|_| DecryptError::BadPadding)?
-        .len();
-    buf.truncate(len);
-    Ok(buf)
+    let key: &[u8; 24] = key[..].try_into().map_err(|_| DecryptError::BadLength)?;
+    cbc::decrypt(&TdesEde3::new(key), &iv, ciphertext).map_err(|e| match e {
+        cbc::CbcError::BadLength => DecryptError::BadLength,
+        cbc::CbcError::BadPadding => DecryptError::BadPadding,
+    })
 }
 
 #[cfg(test)]
@@ -157,6 +182,15 @@ mod tests {
             .step_by(2)
             .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
             .collect()
+    }
+
+    #[test]
+    fn bmp_password_is_utf16be_with_a_terminator() {
+        for pw in ["", "changeit", "비밀번호", "é€𝄞x", "\u{7f}\u{80}\u{7ff}\u{800}\u{ffff}\u{10000}\u{10ffff}"] {
+            let mut expected: Vec<u8> = pw.encode_utf16().flat_map(u16::to_be_bytes).collect();
+            expected.extend_from_slice(&[0, 0]);
+            assert_eq!(&bmp_password(pw)[..], &expected[..], "{pw:?}");
+        }
     }
 
     /// The intermediate values KCP-API.md gives for KCP's public test key.

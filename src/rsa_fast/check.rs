@@ -14,7 +14,8 @@
 //! branch or index on a secret value, and the verdict is one flag at the end. Every temporary is
 //! zeroized.
 
-use super::mont::{LIMB_BITS, MASK, ct_eq_mask, fill_limbs_from_be};
+use super::mont::{LIMB_BITS, MASK, fill_limbs_from_be};
+use crate::ct::Mask;
 use zeroize::Zeroizing;
 
 /// Little-endian 28-bit limbs, wiped on drop.
@@ -48,23 +49,23 @@ pub(super) fn mul(a: &[u32], b: &[u32]) -> Limbs {
     out
 }
 
-/// All-ones when `a == b` (compared over the longer length, missing limbs as zero), else 0.
-pub(super) fn eq_mask(a: &[u32], b: &[u32]) -> u32 {
+/// True when `a == b` (compared over the longer length, missing limbs as zero).
+pub(super) fn eq_mask(a: &[u32], b: &[u32]) -> Mask {
     let mut diff = 0u32;
     for i in 0..a.len().max(b.len()) {
         diff |= a.get(i).copied().unwrap_or(0) ^ b.get(i).copied().unwrap_or(0);
     }
-    ct_eq_mask(diff, 0)
+    Mask::eq(diff, 0)
 }
 
-/// All-ones when `a < b` (both normalized, same length), else 0.
-pub(super) fn lt_mask(a: &[u32], b: &[u32]) -> u32 {
+/// True when `a < b` (both normalized, same length).
+pub(super) fn lt_mask(a: &[u32], b: &[u32]) -> Mask {
     debug_assert_eq!(a.len(), b.len());
     let mut borrow = 0u32;
     for (&x, &y) in a.iter().zip(b) {
         borrow = x.wrapping_sub(y).wrapping_sub(borrow) >> 31;
     }
-    core::hint::black_box(borrow).wrapping_neg()
+    Mask::from_bit(borrow)
 }
 
 /// `floor((2^64 − 1) / d)` for `0 < d < 2^32`, one bit at a time with no data-dependent branch
@@ -92,8 +93,9 @@ fn reciprocal(d: u64) -> u64 {
 /// subtractions of `m` then finish the digit.
 pub(super) fn rem(x: &[u32], m: &[u32]) -> Limbs {
     let nm = m.len();
+    // Whether the top limb is zero is public: the caller trimmed `m` to its (public) length.
     assert!(
-        nm > 0 && m[nm - 1] != 0,
+        nm > 0 && Mask::nonzero(m[nm - 1]).declassify(),
         "the modulus' top limb is not zero"
     );
     let shift = m[nm - 1].leading_zeros() - (32 - LIMB_BITS);
@@ -132,9 +134,9 @@ fn sub_if_ge(w: &mut [u32], m: &[u32]) {
         d[i] = v & MASK as u32;
         borrow = v >> 31;
     }
-    let keep = core::hint::black_box(borrow).wrapping_neg(); // all ones: w < m, keep w
+    let keep = Mask::from_bit(borrow); // w < m: keep w
     for (wi, &di) in w.iter_mut().zip(d.iter()) {
-        *wi = (*wi & keep) | (di & !keep);
+        *wi = keep.select(*wi, di);
     }
 }
 
@@ -247,11 +249,11 @@ mod tests {
 
     #[test]
     fn masks() {
-        assert_eq!(eq_mask(&[1, 2], &[1, 2, 0]), u32::MAX);
-        assert_eq!(eq_mask(&[1, 2], &[1, 2, 1]), 0);
-        assert_eq!(lt_mask(&[5, 1], &[6, 1]), u32::MAX);
-        assert_eq!(lt_mask(&[6, 1], &[6, 1]), 0);
-        assert_eq!(lt_mask(&[0, 2], &[MASK as u32, 1]), 0);
+        assert!(eq_mask(&[1, 2], &[1, 2, 0]).declassify());
+        assert!(!eq_mask(&[1, 2], &[1, 2, 1]).declassify());
+        assert!(lt_mask(&[5, 1], &[6, 1]).declassify());
+        assert!(!lt_mask(&[6, 1], &[6, 1]).declassify());
+        assert!(!lt_mask(&[0, 2], &[MASK as u32, 1]).declassify());
     }
 
     #[test]

@@ -46,15 +46,18 @@
 //!   It is done per prime (`r^e mod p`, `r^-1 mod p`, and the same mod `q`) in Montgomery form,
 //!   which costs four Montgomery products instead of full-width arithmetic modulo `n`. The
 //!   pair is drawn at the first signature (never at load or module scope: Workers forbid
-//!   randomness there), with the inverses computed by crypto-bigint's constant-time safegcd,
-//!   and refreshed for every signature by squaring both halves: `(r^e)^2 = (r^2)^e`,
-//!   `(r^-1)^2 = (r^2)^-1`.
+//!   randomness there): `r` from `bits(p) + 64` random bits reduced modulo `p` (so its bias is
+//!   below 2^-64), `r^e` by the public exponent, and `r^-1 = r^(p−2)` by Fermat with the same
+//!   constant-time fixed-window exponentiation the signature uses (no heap, no variable-time
+//!   inversion). Between draws each signature squares both halves (`(r^e)^2 = (r^2)^e`,
+//!   `(r^-1)^2 = (r^2)^-1`); a fresh `r` is drawn every [`BLINDING_USES`] signatures and after
+//!   any failure, so learning one `r` gives away at most the rest of its run.
 //! - **Every signature is verified with the public key** before it is returned: a fault in a
 //!   CRT half would otherwise give away a factor of `n` (Boneh–DeMillo–Lipton). For moduli up
-//!   to 2070 bits (every KCP key) this module does it itself, `s^e mod n` with the 74-limb
-//!   Montgomery arithmetic it already has for RSA-4096's primes: about 0.1 ms in wasm against
-//!   0.26 ms through the `rsa` crate. Larger keys are verified by the caller
-//!   ([`crate::MerchantKey::sign_bytes`]) with `rsa`.
+//!   to 2070 bits (every KCP key) `s^e mod n` runs on the 74-limb Montgomery arithmetic this
+//!   module already has for RSA-4096's primes (about 0.1 ms in wasm against 0.26 ms through the
+//!   `rsa` crate); larger moduli use a plain variable-time Montgomery product on 32-bit limbs
+//!   (`public.rs`: every input there is public).
 //! - Key material (primes, CRT exponents, Montgomery constants, the blinding pair) is zeroized
 //!   on drop; temporaries holding powers of the message are zeroized after use.
 //!
@@ -82,10 +85,12 @@
 
 mod check;
 mod mont;
+mod public;
 
 use crate::asn1::{bit_length, strip_zeros};
-use crypto_bigint::{BoxedUint, Odd};
+use crate::ct::{self, Mask};
 use mont::{Field, LIMB_BITS, MASK, limbs_from_be, limbs_to_be};
+#[cfg(any(test, feature = "internals"))]
 use rsa::traits::{PrivateKeyParts as _, PublicKeyParts as _};
 use std::sync::Mutex;
 use zeroize::Zeroize;
@@ -95,6 +100,19 @@ const SHA256_DIGEST_INFO: [u8; 19] = [
     0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05,
     0x00, 0x04, 0x20,
 ];
+
+/// How many signatures one blinding value serves (squared between them) before a fresh one is
+/// drawn.
+pub const BLINDING_USES: u32 = 32;
+
+/// Where the blinding values' random bytes come from: the runtime's CSPRNG in production
+/// ([`CrtKey::sign_pkcs1v15_sha256`]), anything in tests.
+pub type FillRandom<'a> = &'a mut dyn FnMut(&mut [u8]) -> Result<(), SignError>;
+
+/// The runtime's CSPRNG (`crypto.getRandomValues` in wasm).
+fn system_random(bytes: &mut [u8]) -> Result<(), SignError> {
+    getrandom::fill(bytes).map_err(|_| SignError::RandomUnavailable)
+}
 
 /// Why a signature could not be made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,8 +132,16 @@ pub struct CrtKey {
     /// The public exponent (public: used to make `r^e`).
     e: u64,
     /// Montgomery arithmetic modulo `n`, to check every signature before it leaves
-    /// (`s^e mod n = EM`), when `n` fits the largest fixed size (up to 2070 bits: every KCP key).
-    check_n: Option<Box<Field<LARGE, { 2 * LARGE }>>>,
+    /// (`s^e mod n = EM`).
+    check_n: CheckN,
+}
+
+/// Arithmetic modulo `n` for the signature check.
+enum CheckN {
+    /// `n` fits the largest fixed size (up to 2070 bits: every KCP key).
+    Fixed(Box<Field<LARGE, { 2 * LARGE }>>),
+    /// Larger moduli.
+    Wide(public::Modulus),
 }
 
 impl std::fmt::Debug for CrtKey {
@@ -189,7 +215,7 @@ impl CrtKey {
         }
         // The smallest limb count that holds both primes with two bits to spare (prime lengths
         // are public: half the modulus' size).
-        let prime_bits = bit_length(parts.p).max(bit_length(parts.q));
+        let prime_bits = ct::public_bit_length(parts.p).max(ct::public_bit_length(parts.q));
         let inner = if prime_bits + 2 <= SMALL * LIMB_BITS as usize {
             Inner::Small(Box::new(Crt::from_parts(parts, e)?))
         } else if prime_bits + 2 <= MEDIUM * LIMB_BITS as usize {
@@ -200,7 +226,10 @@ impl CrtKey {
             return Err(PartsError::Unsupported);
         };
         // `n` is public: no constant-time concern here.
-        let check_n = limbs_from_be::<LARGE>(n).and_then(Field::new).map(Box::new);
+        let check_n = match limbs_from_be::<LARGE>(n).and_then(Field::new) {
+            Some(f) => CheckN::Fixed(Box::new(f)),
+            None => CheckN::Wide(public::Modulus::new(n).ok_or(PartsError::Inconsistent)?),
+        };
         Ok(Self {
             inner,
             modulus_len: modulus_bits.div_ceil(8),
@@ -211,7 +240,7 @@ impl CrtKey {
 
     /// The same from an `rsa` private key (two primes, CRT values present); `None` when this
     /// module does not take it. For tests that hold their reference key as an `rsa` key.
-    #[doc(hidden)]
+    #[cfg(any(test, feature = "internals"))]
     pub fn from_rsa(key: &rsa::PrivateKey) -> Option<Self> {
         let primes = key.primes();
         if primes.len() != 2 {
@@ -242,16 +271,42 @@ impl CrtKey {
         Self::from_parts(&parts).ok()
     }
 
-    /// The PKCS#1 v1.5 SHA-256 signature of `message` (RSASSA-PKCS1-v1_5, RFC 8017 8.2.1).
-    ///
-    /// The caller verifies the result with the public key.
+    /// The PKCS#1 v1.5 SHA-256 signature of `message` (RSASSA-PKCS1-v1_5, RFC 8017 8.2.1),
+    /// verified with the public key before it is returned.
     pub fn sign_pkcs1v15_sha256(&self, message: &[u8]) -> Result<Vec<u8>, SignError> {
-        let signature = self.sign_inner(message);
+        self.sign_with_random(message, &mut system_random)
+    }
+
+    /// The same with the blinding values' randomness from `random` (tests: a failing source,
+    /// the valgrind harness's source whose bytes are marked secret).
+    #[cfg(any(test, feature = "internals"))]
+    pub fn sign_pkcs1v15_sha256_with_random(
+        &self,
+        message: &[u8],
+        random: FillRandom<'_>,
+    ) -> Result<Vec<u8>, SignError> {
+        self.sign_with_random(message, random)
+    }
+
+    fn sign_with_random(&self, message: &[u8], random: FillRandom<'_>) -> Result<Vec<u8>, SignError> {
+        let signature = self.sign_inner(message, random);
+        if signature.is_err() {
+            // A fault or a failed draw: the next signature starts from a fresh blinding value.
+            self.forget_blinding();
+        }
         scrub_stack();
         signature
     }
 
-    fn sign_inner(&self, message: &[u8]) -> Result<Vec<u8>, SignError> {
+    fn forget_blinding(&self) {
+        match &self.inner {
+            Inner::Small(crt) => crt.forget_blinding(),
+            Inner::Medium(crt) => crt.forget_blinding(),
+            Inner::Large(crt) => crt.forget_blinding(),
+        }
+    }
+
+    fn sign_inner(&self, message: &[u8], random: FillRandom<'_>) -> Result<Vec<u8>, SignError> {
         use sha2::Digest as _;
         let hash = sha2::Sha256::digest(message);
         let k = self.modulus_len;
@@ -266,33 +321,47 @@ impl CrtKey {
         em[k - t_len - 1] = 0;
         em[k - t_len..k - hash.len()].copy_from_slice(&SHA256_DIGEST_INFO);
         em[k - hash.len()..].copy_from_slice(&hash);
-        let signature = self.private_op(&em)?;
-        if let Some(f) = &self.check_n {
-            // Boneh–DeMillo–Lipton: a fault in one CRT half would give away a factor of n.
-            // Both sides are public (the signature is about to be published).
-            let s = limbs_from_be::<LARGE>(&signature).ok_or(SignError::KeyInconsistent)?;
-            let back = f.leave_mont(&f.pow_public(&f.to_mont(&s), self.e));
-            if limbs_from_be::<LARGE>(&em) != Some(back) {
-                return Err(SignError::KeyInconsistent);
+        let signature = self.private_op(&em, random)?;
+        // The signature is public from here on: it is about to be sent.
+        ct::declassify(&signature);
+        // Boneh–DeMillo–Lipton: a fault in one CRT half would give away a factor of n.
+        let verified = match &self.check_n {
+            CheckN::Fixed(f) => {
+                let s = limbs_from_be::<LARGE>(&signature).ok_or(SignError::KeyInconsistent)?;
+                let back = f.leave_mont(&f.pow_public(&f.to_mont(&s), self.e));
+                limbs_from_be::<LARGE>(&em) == Some(back)
             }
+            CheckN::Wide(n) => n.pow(&signature, self.e) == em,
+        };
+        if !verified {
+            return Err(SignError::KeyInconsistent);
         }
         Ok(signature)
     }
 
-    /// Whether [`CrtKey::sign_pkcs1v15_sha256`] checks each signature with the public key
-    /// itself (moduli up to 2070 bits); otherwise the caller must.
-    pub fn checks_signatures(&self) -> bool {
-        self.check_n.is_some()
+    /// `c^d mod n` for a big-endian `c < n` of the modulus' length: RSA's raw private-key
+    /// operation (blinded, constant time), **not verified**: for the differential tests only.
+    #[cfg(any(test, feature = "internals"))]
+    pub fn private_op_unverified(&self, c: &[u8]) -> Result<Vec<u8>, SignError> {
+        self.private_op(c, &mut system_random)
     }
 
-    /// `c^d mod n` for a big-endian `c < n` of the modulus' length: RSA's raw private-key
-    /// operation (blinded, constant time). Exposed for the differential tests.
-    #[doc(hidden)]
-    pub fn private_op(&self, c: &[u8]) -> Result<Vec<u8>, SignError> {
+    fn private_op(&self, c: &[u8], random: FillRandom<'_>) -> Result<Vec<u8>, SignError> {
         match &self.inner {
-            Inner::Small(crt) => crt.private_op(self.e, c, self.modulus_len),
-            Inner::Medium(crt) => crt.private_op(self.e, c, self.modulus_len),
-            Inner::Large(crt) => crt.private_op(self.e, c, self.modulus_len),
+            Inner::Small(crt) => crt.private_op(self.e, c, self.modulus_len, random),
+            Inner::Medium(crt) => crt.private_op(self.e, c, self.modulus_len, random),
+            Inner::Large(crt) => crt.private_op(self.e, c, self.modulus_len, random),
+        }
+    }
+
+    /// Damages one CRT exponent after loading, to show that the signature check catches a
+    /// faulty half (tests only).
+    #[cfg(any(test, feature = "internals"))]
+    pub fn inject_fault(&mut self) {
+        match &mut self.inner {
+            Inner::Small(crt) => crt.dp[3] ^= 1,
+            Inner::Medium(crt) => crt.dp[3] ^= 1,
+            Inner::Large(crt) => crt.dp[3] ^= 1,
         }
     }
 }
@@ -314,12 +383,15 @@ fn scrub_stack() {
 }
 
 /// Zeroizes a heap copy of a secret once converted.
+#[cfg(any(test, feature = "internals"))]
 struct ZBytes(Box<[u8]>);
+#[cfg(any(test, feature = "internals"))]
 impl Drop for ZBytes {
     fn drop(&mut self) {
         self.0.zeroize();
     }
 }
+#[cfg(any(test, feature = "internals"))]
 fn zbytes(b: Box<[u8]>) -> ZBytes {
     ZBytes(b)
 }
@@ -330,6 +402,8 @@ struct Blinding<const L: usize> {
     vp: [u32; L],
     uq: [u32; L],
     vq: [u32; L],
+    /// Signatures made with this value's run so far.
+    uses: u32,
 }
 
 impl<const L: usize> Drop for Blinding<L> {
@@ -381,19 +455,19 @@ impl<const L: usize, const L2: usize> Crt<L, L2> {
         // Prime lengths are public; zero primes (no top limb) are refused here, not divided by.
         let (pm1, qm1) = (minus_one(&p).ok_or(BAD)?, minus_one(&q).ok_or(BAD)?);
         let one = [1u32];
-        let mut ok = eq_mask(&mul(&p, &q), &n)
-            & !eq_mask(&p, &q)
-            & lt_mask(&d, &n)
-            & eq_mask(&rem(&d, &pm1), &dp)
-            & eq_mask(&rem(&d, &qm1), &dq)
-            & eq_mask(&rem(&mul(&e_limbs, &dp), &pm1), &one)
-            & eq_mask(&rem(&mul(&e_limbs, &dq), &qm1), &one)
-            & lt_mask(&qinv, &p)
-            & eq_mask(&rem(&mul(&qinv, &q), trimmed(&p).ok_or(BAD)?), &one);
-        if core::hint::black_box(ok) != u32::MAX {
+        let ok = eq_mask(&mul(&p, &q), &n)
+            .and(eq_mask(&p, &q).not())
+            .and(lt_mask(&d, &n))
+            .and(eq_mask(&rem(&d, &pm1), &dp))
+            .and(eq_mask(&rem(&d, &qm1), &dq))
+            .and(eq_mask(&rem(&mul(&e_limbs, &dp), &pm1), &one))
+            .and(eq_mask(&rem(&mul(&e_limbs, &dq), &qm1), &one))
+            .and(lt_mask(&qinv, &p))
+            .and(eq_mask(&rem(&mul(&qinv, &q), trimmed(&p).ok_or(BAD)?), &one));
+        // The verdict is public: the caller is told whether the key loaded.
+        if !ok.declassify() {
             return Err(BAD);
         }
-        ok.zeroize();
         let array = |limbs: &[u32]| -> [u32; L] { limbs.try_into().expect("L limbs") };
         // `Field::new` refuses an even or tiny prime (n = p·q with n odd rules them out already).
         Ok(Self {
@@ -407,35 +481,56 @@ impl<const L: usize, const L2: usize> Crt<L, L2> {
         })
     }
 
-    /// A fresh blinding pair: random `r_p < 2^(bits(p)−1)` (and `r_q`), `u = r^e`, `v = r^-1`.
-    fn draw_blinding(&self, e: u64) -> Result<Blinding<L>, SignError> {
-        let (up, vp) = blinding_half(&self.fp, e)?;
-        let (uq, vq) = blinding_half(&self.fq, e)?;
-        Ok(Blinding { up, vp, uq, vq })
+    /// A fresh blinding pair: random `r_p`, `r_q` (see [`blinding_half`]), `u = r^e`, `v = r^-1`.
+    fn draw_blinding(&self, e: u64, random: FillRandom<'_>) -> Result<Blinding<L>, SignError> {
+        let (up, vp) = blinding_half(&self.fp, e, random)?;
+        let (uq, vq) = blinding_half(&self.fq, e, random)?;
+        Ok(Blinding {
+            up,
+            vp,
+            uq,
+            vq,
+            uses: 0,
+        })
     }
 
-    /// The blinding pair for this signature: drawn at the first one, then squared each time.
-    fn next_blinding(&self, e: u64) -> Result<Blinding<L>, SignError> {
-        let mut slot = self
-            .blinding
+    fn slot(&self) -> std::sync::MutexGuard<'_, Option<Blinding<L>>> {
+        self.blinding
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The blinding pair for this signature: drawn at the first one and after
+    /// [`BLINDING_USES`] signatures, squared in between.
+    fn next_blinding(&self, e: u64, random: FillRandom<'_>) -> Result<Blinding<L>, SignError> {
+        let mut slot = self.slot();
         let current = match slot.take() {
-            Some(b) => b,
-            None => self.draw_blinding(e)?,
+            Some(b) if b.uses < BLINDING_USES => b,
+            _ => self.draw_blinding(e, random)?,
         };
         let next = Blinding {
             up: self.fp.sqr(&current.up),
             vp: self.fp.sqr(&current.vp),
             uq: self.fq.sqr(&current.uq),
             vq: self.fq.sqr(&current.vq),
+            uses: current.uses + 1,
         };
         *slot = Some(next);
         Ok(current)
     }
 
-    fn private_op(&self, e: u64, c: &[u8], k: usize) -> Result<Vec<u8>, SignError> {
-        let blinding = self.next_blinding(e)?;
+    fn forget_blinding(&self) {
+        *self.slot() = None;
+    }
+
+    fn private_op(
+        &self,
+        e: u64,
+        c: &[u8],
+        k: usize,
+        random: FillRandom<'_>,
+    ) -> Result<Vec<u8>, SignError> {
+        let blinding = self.next_blinding(e, random)?;
         let mut wide = [0u64; L2];
         let limbs = limbs_from_be::<L2>(c).ok_or(SignError::KeyInconsistent)?;
         for (w, &l) in wide.iter_mut().zip(limbs.iter()) {
@@ -502,44 +597,45 @@ fn add_2p_sub<const L: usize, const L2: usize>(
 }
 
 /// One prime's half of a blinding pair, in Montgomery form: `(r^e, r^-1) mod p`.
+///
+/// `r` is `bits(p) + 64` random bits reduced modulo `p` by one Montgomery reduction (its
+/// distribution is within 2^-64 of uniform), `r^-1 = r^(p−2)` by Fermat's little theorem with
+/// the constant-time exponentiation. An `r` of zero modulo `p` (probability about 2^-1024) would
+/// give a wrong signature, which the public-key check refuses, and the next draw starts over.
 fn blinding_half<const L: usize, const L2: usize>(
     f: &Field<L, L2>,
     e: u64,
+    random: FillRandom<'_>,
 ) -> Result<([u32; L], [u32; L]), SignError> {
-    let bits = f.bits();
-    let len = bits.div_ceil(8);
-    let precision = (len * 8) as u32;
-    let mut bytes = vec![0u8; len];
-    getrandom::fill(&mut bytes).map_err(|_| SignError::RandomUnavailable)?;
-    // Below 2^(bits−1) < p. Zero would have no inverse: (astronomically unlikely) refuse.
-    let top_bits = bits - 1 - 8 * (len - 1);
-    bytes[0] &= ((1u16 << top_bits) - 1) as u8;
-    let mut p_bytes = limbs_to_be(f.modulus(), len);
-    let p = BoxedUint::from_be_slice(&p_bytes, precision)
-        .ok()
-        .and_then(|p| Odd::new(p).into_option())
-        .ok_or(SignError::KeyInconsistent)?;
-    let r = BoxedUint::from_be_slice(&bytes, precision).map_err(|_| SignError::KeyInconsistent)?;
-    let mut r_inv = r
-        .invert_odd_mod(&p)
-        .into_option()
-        .ok_or(SignError::KeyInconsistent)?;
-    let mut r_limbs = limbs_from_be::<L>(&bytes).ok_or(SignError::KeyInconsistent)?;
-    let mut inv_bytes = r_inv.to_be_bytes();
-    let mut inv_limbs = limbs_from_be::<L>(&inv_bytes).ok_or(SignError::KeyInconsistent)?;
-    let r_mont = f.to_mont(&r_limbs);
-    let u = f.pow_public(&r_mont, e);
-    let v = f.to_mont(&inv_limbs);
-    bytes.zeroize();
-    p_bytes.zeroize();
-    inv_bytes.zeroize();
-    r_inv.zeroize();
-    r_limbs.zeroize();
-    inv_limbs.zeroize();
-    let (mut r, mut p) = (r, p.get());
+    let mut bytes = zeroize::Zeroizing::new(vec![0u8; (f.bits() + 64).div_ceil(8)]);
+    random(&mut bytes)?;
+    let mut limbs = limbs_from_be::<L2>(&bytes).ok_or(SignError::KeyInconsistent)?;
+    let mut wide = [0u64; L2];
+    for (w, &l) in wide.iter_mut().zip(limbs.iter()) {
+        *w = l as u64;
+    }
+    // Below 2^(bits(p)+64) < p·R: one reduction gives r·R mod p, in [0, 2p).
+    let r = f.to_mont_wide(&wide);
+    let mut p_minus_2 = *f.modulus();
+    sub_small(&mut p_minus_2, 2);
+    let u = f.pow_public(&r, e);
+    let v = f.pow_secret(&r, &p_minus_2);
+    limbs.zeroize();
+    wide.zeroize();
+    p_minus_2.zeroize();
+    let mut r = r;
     r.zeroize();
-    p.zeroize();
     Ok((u, v))
+}
+
+/// `x − k` in place for normalized 28-bit limbs and `x ≥ k`, in constant time.
+fn sub_small(x: &mut [u32], k: u32) {
+    let mut borrow = k as i64;
+    for limb in x.iter_mut() {
+        let v = *limb as i64 - borrow;
+        *limb = (v & MASK as i64) as u32;
+        borrow = -(v >> LIMB_BITS); // 1 when v went negative (arithmetic shift), else 0
+    }
 }
 
 /// `e` as a number, when it is in `[2, 2^33)` (the `rsa` crate's bounds).
@@ -554,13 +650,22 @@ fn public_exponent(e: &[u8]) -> Option<u64> {
 
 /// `x` without its zero top limbs (how many is public: the size of a prime); `None` for zero.
 fn trimmed(x: &[u32]) -> Option<&[u32]> {
-    Some(&x[..x.iter().rposition(|&l| l != 0)? + 1])
+    // The number of limbs in use, found without a branch on a limb's value, is what is public.
+    let mut used = 0u32;
+    for (i, &limb) in x.iter().enumerate() {
+        used = Mask::nonzero(limb).select(i as u32 + 1, used);
+    }
+    match ct::declassify_u32(used) as usize {
+        0 => None,
+        len => Some(&x[..len]),
+    }
 }
 
 /// `p − 1` for an odd `p`, trimmed to its top non-zero limb (the length is public: the prime's
 /// size); `None` for an even `p` or `p = 1`, which no key may hold.
 fn minus_one(p: &[u32]) -> Option<check::Limbs> {
-    if p.first().is_none_or(|&low| low & 1 == 0) {
+    // Whether p is odd is public: a key with an even prime is refused.
+    if p.first().is_none_or(|&low| ct::declassify_u32(low & 1) == 0) {
         return None;
     }
     let mut out = zeroize::Zeroizing::new(p.to_vec());
@@ -582,12 +687,9 @@ mod tests {
         let pem = include_str!("../../tests/fixtures/rsa2048/pkcs8.pem");
         let reference = rsa::PrivateKey::from_pkcs8_pem(pem).expect("fixture");
         let mut key = CrtKey::from_rsa(&reference).expect("handled");
-        assert!(key.checks_signatures());
+        assert!(matches!(key.check_n, CheckN::Fixed(_)));
         assert!(key.sign_pkcs1v15_sha256(b"before").is_ok());
-        match &mut key.inner {
-            Inner::Small(crt) => crt.dp[3] ^= 1,
-            _ => unreachable!("a 2048-bit key has 1024-bit primes"),
-        }
+        key.inject_fault();
         assert_eq!(
             key.sign_pkcs1v15_sha256(b"after").err(),
             Some(SignError::KeyInconsistent)

@@ -4,6 +4,7 @@
 //! `2 * L` (stable Rust cannot write `[u64; 2 * L]` in a generic signature, so the caller names
 //! both). Every loop bound here is a constant of the monomorphized size, never a value.
 
+use crate::ct::{self, Mask};
 use zeroize::Zeroize;
 
 pub(crate) const LIMB_BITS: u32 = 28;
@@ -12,15 +13,6 @@ pub(crate) const MASK: u64 = (1 << LIMB_BITS) - 1;
 /// Window of the fixed-window exponentiation: 2^5 = 32 table entries.
 const WINDOW: usize = 5;
 const TABLE: usize = 1 << WINDOW;
-
-/// `0xffff_ffff` when `a == b`, else 0, computed without a comparison the compiler could turn
-/// into a branch; the `black_box` keeps LLVM from reasoning its way back to one.
-#[inline(always)]
-pub(super) fn ct_eq_mask(a: u32, b: u32) -> u32 {
-    let x = a ^ b;
-    let nonzero = (x | x.wrapping_neg()) >> 31;
-    core::hint::black_box(nonzero).wrapping_sub(1)
-}
 
 /// Montgomery arithmetic modulo an odd `p` with `4p < R = 2^(28 L)`.
 ///
@@ -60,17 +52,15 @@ impl<const L: usize, const L2: usize> Drop for Field<L, L2> {
     }
 }
 
-/// The bit length of a limb array. Only for public sizes (the length of a prime).
+/// The bit length of a limb array, computed in constant time and then declassified: only for
+/// public sizes (the length of a prime is half the modulus' size).
 fn bit_length<const L: usize>(x: &[u32; L]) -> usize {
-    // The position of the top limb of a prime is public (it is the modulus size / 2); the scan
-    // looks at every limb anyway.
-    let mut bits = 0usize;
+    let mut bits = 0u32;
     for (i, &limb) in x.iter().enumerate() {
-        let len = 32 - limb.leading_zeros() as usize;
-        let nonzero = (limb != 0) as usize;
-        bits = nonzero * (i * LIMB_BITS as usize + len) + (1 - nonzero) * bits;
+        let len = i as u32 * LIMB_BITS + ct::bit_length_u32(limb);
+        bits = Mask::nonzero(limb).select(len, bits);
     }
-    bits
+    ct::declassify_u32(bits) as usize
 }
 
 impl<const L: usize, const L2: usize> Field<L, L2> {
@@ -78,7 +68,8 @@ impl<const L: usize, const L2: usize> Field<L, L2> {
     pub(crate) fn new(p: [u32; L]) -> Option<Self> {
         debug_assert_eq!(L2, 2 * L);
         let bits = bit_length(&p);
-        if p[0] & 1 == 0 || bits < 2 || bits + 2 > L * LIMB_BITS as usize {
+        // Whether p is odd is public: every RSA prime is.
+        if ct::declassify_u32(p[0] & 1) == 0 || bits < 2 || bits + 2 > L * LIMB_BITS as usize {
             return None;
         }
         // Newton's iteration for p^-1 mod 2^32 (each step doubles the correct low bits).
@@ -148,11 +139,8 @@ impl<const L: usize, const L2: usize> Field<L, L2> {
             borrow = v >> 31; // the limbs are < 2^28: a negative difference sets the top bit
         }
         // borrow == 1: x < p, keep x.
-        let keep_x = borrow.wrapping_neg();
         let mut out = [0u32; L];
-        for i in 0..L {
-            out[i] = (x[i] & keep_x) | (d[i] & !keep_x);
-        }
+        Mask::from_bit(borrow).select_limbs(x, &d, &mut out);
         out
     }
 
@@ -571,18 +559,18 @@ fn window_digit<const L: usize>(e: &[u32; L], at: usize) -> u32 {
 fn select<const L: usize>(table: &[[u32; L]; TABLE], index: u32, out: &mut [u32; L]) {
     out.fill(0);
     for (k, row) in table.iter().enumerate() {
-        let mask = ct_eq_mask(k as u32, index);
+        let mask = Mask::eq(k as u32, index);
         // Four limbs per step: the size-optimized build would not unroll it.
         let mut j = 0;
         while j + 4 <= L {
-            out[j] |= row[j] & mask;
-            out[j + 1] |= row[j + 1] & mask;
-            out[j + 2] |= row[j + 2] & mask;
-            out[j + 3] |= row[j + 3] & mask;
+            out[j] |= mask.keep(row[j]);
+            out[j + 1] |= mask.keep(row[j + 1]);
+            out[j + 2] |= mask.keep(row[j + 2]);
+            out[j + 3] |= mask.keep(row[j + 3]);
             j += 4;
         }
         while j < L {
-            out[j] |= row[j] & mask;
+            out[j] |= mask.keep(row[j]);
             j += 1;
         }
     }
@@ -620,7 +608,8 @@ pub(crate) fn fill_limbs_from_be(bytes: &[u8], out: &mut [u32]) -> bool {
         None => excess |= acc,
     }
     acc.zeroize();
-    excess == 0
+    // Whether the value fits is public: it depends only on its length (a key's sizes).
+    !Mask::nonzero((excess | (excess >> 32)) as u32).declassify()
 }
 
 /// Normalized 28-bit limbs into exactly `len` big-endian bytes (the value must fit).
