@@ -1,8 +1,14 @@
+// How the entries load the .wasm where bundlers get in the way (issue 13).
+//
 // A compiled WebAssembly.Module from another realm, as Next.js's edge sandbox (a vm context) hands
 // it to the edge-light entry for its `.wasm?module` import: `instanceof WebAssembly.Module` is
 // false there, and wasm-bindgen's glue used to call `new WebAssembly.Module(module)` on it
 // (NOT_INITIALIZED: "Argument 0 must be a buffer source"). scripts/build.sh replaces that check
 // with a brand check.
+//
+// And the entries that read the .wasm from disk (node, bun, CommonJS) when a bundler replaced it
+// with JavaScript (Next.js's webpack for its Node.js runtime): a NOT_INITIALIZED that names the
+// fix, not V8's "expected magic word".
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -10,6 +16,7 @@ import path from 'node:path';
 import vm from 'node:vm';
 import * as esbuild from 'esbuild';
 import { KCP, root, opensslSign } from './helpers.mjs';
+import { readWasmFile } from '../../pkg/src/wasm-file.js';
 
 const wasmPath = path.join(root, 'pkg/dist/wasm/kcp_wasm_bg.wasm');
 const PLAINTEXT = 'T0000^21234567890123^STSC';
@@ -57,4 +64,16 @@ test('browser entry: initSync refuses what is neither bytes nor a module, then t
   assert.equal(other instanceof WebAssembly.Module, false);
   kcp.initSync(other);
   assert.equal(kcp.serializeCertificate(KCP.cert), KCP.cert.replace(/\r?\n/g, ''));
+});
+
+test('readWasmFile: a file a bundler turned into JavaScript, or moved away, is NOT_INITIALIZED naming the fix', () => {
+  const js = path.join(root, 'pkg/dist/wasm/kcp_wasm.js');
+  for (const where of [js, path.join(root, 'pkg/dist/wasm/missing.wasm')]) {
+    assert.throws(
+      () => readWasmFile(fs.readFileSync, where),
+      (e) => e.name === 'KcpError' && e.code === 'NOT_INITIALIZED' && e.message.includes(where) && e.message.includes("serverExternalPackages: ['kcp-wasm']"),
+    );
+  }
+  const bytes = readWasmFile(fs.readFileSync, new URL(`file://${wasmPath}`));
+  assert.ok(WebAssembly.validate(bytes));
 });
