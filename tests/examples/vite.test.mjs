@@ -1,7 +1,7 @@
-// examples/vite: `vite build`, served by `vite preview`, loaded in Debian's Chromium (headless,
-// driven by playwright-core; scripts/install-browser.sh installs it). The page loads the .wasm
-// through `kcp-wasm/kcp_wasm_bg.wasm?url` (a hashed file under /assets/) and serializes KCP's
-// test certificate.
+// examples/vite: `vite build`, served by `vite preview`, then `vite` (dev), each loaded in Debian's
+// Chromium (headless, driven by playwright-core; scripts/install-browser.sh installs it). The page
+// loads the .wasm through `kcp-wasm/kcp_wasm_bg.wasm?url` (a hashed file under /assets/ once
+// built) and serializes KCP's test certificate.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -13,10 +13,11 @@ const CHROMIUM = process.env.KCP_CHROMIUM ?? '/usr/bin/chromium';
 let server;
 let browser;
 let url;
+let dir;
 
 before(async () => {
   assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing: run scripts/install-browser.sh`);
-  const dir = installExample('vite');
+  dir = installExample('vite');
   const vite = path.join(dir, 'node_modules/.bin/vite');
   await run(vite, ['build', '--logLevel', 'warn'], { cwd: dir });
   const port = await freePort();
@@ -59,4 +60,29 @@ test('vite build + Chromium: init() with the ?url import, then serializeCertific
   assert.match(await page.textContent('#result'), /^CERT_MALFORMED: /);
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test('vite dev + Chromium: the same ?url import works unbuilt', async () => {
+  const port = await freePort();
+  const devUrl = `http://127.0.0.1:${port}/`;
+  const dev = await startServer({
+    command: path.join(dir, 'node_modules/.bin/vite'),
+    args: ['--host', '127.0.0.1', '--port', String(port), '--strictPort'],
+    cwd: dir,
+    ready: async () => (await fetch(devUrl)).ok,
+  });
+  const page = await browser.newPage();
+  try {
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(devUrl);
+    await page.waitForFunction(() => document.querySelector('#status').textContent !== 'loading…', null, { timeout: 30_000 });
+    assert.equal(await page.textContent('#status'), 'ready', `${errors.join('\n')}\n${dev.logs()}`);
+    await page.fill('#cert', KCP.cert);
+    await page.click('#serialize');
+    assert.equal(await page.textContent('#result'), KCP.cert.replace(/\r?\n/g, ''));
+  } finally {
+    await page.close();
+    await dev.stop();
+  }
 });
