@@ -9,29 +9,12 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { KCP, root } from '../js/helpers.mjs';
 
-export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export { KCP, root };
 export const examplesDir = path.join(root, 'examples');
 /** Where the examples are installed and run: $KCP_EXAMPLES_CACHE, or ~/.cache/kcp-wasm-examples. */
 export const cacheDir = process.env.KCP_EXAMPLES_CACHE || path.join(os.homedir(), '.cache', 'kcp-wasm-examples');
-
-/** KCP's public test pair (site_cd T0000), as the other tests find it. */
-export const KCP = (() => {
-  for (const dir of [path.join(root, 'tests/fixtures/kcp'), path.join(root, '../shared/kcp-public-test')]) {
-    if (fs.existsSync(path.join(dir, 'splPrikeyPKCS8.pem'))) {
-      return {
-        siteCd: 'T0000',
-        certPath: path.join(dir, 'splCert.pem'),
-        keyPath: path.join(dir, 'splPrikeyPKCS8.pem'),
-        cert: fs.readFileSync(path.join(dir, 'splCert.pem'), 'utf8'),
-        key: fs.readFileSync(path.join(dir, 'splPrikeyPKCS8.pem'), 'utf8'),
-        password: 'changeit',
-      };
-    }
-  }
-  throw new Error('KCP public test pair not found under tests/fixtures/kcp');
-})();
 
 /** What the examples read from their environment to reach the emulator at `baseUrl`. */
 export function kcpEnv(baseUrl) {
@@ -49,7 +32,7 @@ const SKIP = new Set(['node_modules', '.next', 'dist', '.wrangler', 'package-loc
 /**
  * Copies examples/<name> into the cache, packs pkg/ into it as kcp-wasm.tgz and installs:
  * every dependency at the version its package-lock.json pins, kcp-wasm from the tarball.
- * Resolves to the directory. `npm pack` needs pkg/dist (scripts/build.sh).
+ * Returns the directory. `npm pack` needs pkg/dist (scripts/build.sh).
  */
 export function installExample(name) {
   const src = path.join(examplesDir, name);
