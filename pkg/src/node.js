@@ -4,9 +4,10 @@ import { readFileSync } from 'node:fs';
 import { initSync } from './core.js';
 import { readWasmFile, simdSupported } from './wasm-file.js';
 
-// Each URL written out whole, never computed: bundlers that follow `new URL('…', import.meta.url)`
-// (Next.js's Turbopack and webpack, for its Node.js runtime) then copy that .wasm and rewrite the
-// URL to the copy. A computed name made Turbopack pick another file of the directory.
+// Each URL written out whole, never computed: Turbopack (Next.js's Node.js runtime) follows
+// `new URL('…', import.meta.url)`, copies that .wasm and rewrites the URL to the copy; with a
+// computed name it picked another file of the directory. webpack rewrites it to a URL that is no
+// file (readWasmFile says what to do then).
 const wasmUrl = simdSupported()
   ? new URL('../dist/wasm/kcp_wasm_bg.wasm', import.meta.url)
   : new URL('../dist/wasm/kcp_wasm_scalar_bg.wasm', import.meta.url);

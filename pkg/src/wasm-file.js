@@ -28,7 +28,6 @@ export function wasmFileName() {
   return simdSupported() ? 'kcp_wasm_bg.wasm' : 'kcp_wasm_scalar_bg.wasm';
 }
 
-
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d]; // "\0asm"
 const BUNDLER_HINT =
   'a bundler probably bundled kcp-wasm and moved or rewrote its .wasm file. Let the runtime load kcp-wasm from ' +
