@@ -50,6 +50,39 @@ if ! cmp -s "$scalar_dir/kcp_wasm.js" "$out/wasm/kcp_wasm.js"; then
 fi
 mv "$scalar_dir/kcp_wasm_bg.wasm" "$out/wasm/kcp_wasm_scalar_bg.wasm"
 
+# The glue's initSync tells a compiled module from bytes with `instanceof WebAssembly.Module`,
+# which is false for a module compiled in another realm: Next.js's edge sandbox (a vm context)
+# hands the edge-light entry such a module for its `.wasm?module` import, and the glue then calls
+# `new WebAssembly.Module(module)` on it ("Argument 0 must be a buffer source"). A brand check
+# (WebAssembly.Module.exports accepts any realm's module and throws on anything else) instead.
+# Done once, after the comparison above, so both builds still share one glue.
+log "glue: brand check for WebAssembly.Module instead of instanceof (cross-realm modules)"
+node - "$out/wasm/kcp_wasm.js" <<'JS'
+const fs = require('node:fs');
+const file = process.argv[2];
+const needle = 'if (!(module instanceof WebAssembly.Module)) {';
+const glue = fs.readFileSync(file, 'utf8');
+const count = glue.split(needle).length - 1;
+if (count !== 1) {
+  console.error(`${file}: expected initSync's instanceof check once, found it ${count} times; update scripts/build.sh for this wasm-bindgen`);
+  process.exit(1);
+}
+const helper = `
+// Added by kcp-wasm (scripts/build.sh): whether value is a compiled WebAssembly.Module of any
+// realm (the Next.js edge sandbox, a vm context), not only of this one.
+function __kcpIsWasmModule(value) {
+    if (value instanceof WebAssembly.Module) return true;
+    try {
+        WebAssembly.Module.exports(value);
+        return true;
+    } catch {
+        return false;
+    }
+}
+`;
+fs.writeFileSync(file, glue.replace(needle, 'if (!__kcpIsWasmModule(module)) {') + helper);
+JS
+
 # `require('kcp-wasm')` on Node: one CommonJS file with the glue and the JS layer bundled in.
 log "bundling dist/node.cjs"
 node_modules/.bin/esbuild pkg/src/entry-node-cjs.js --bundle --format=cjs --platform=node \

@@ -30,6 +30,14 @@ echo "== www/ playground: headless Chromium (Debian's, via playwright-core) =="
 bash scripts/install-browser.sh
 node --test tests/browser/
 
+# ---- Examples (issue 13; owner: examples/, tests/examples/) ---------------------------------------
+# Each examples/<name> is installed from the packed tarball of pkg/ (npm pack) and its committed
+# package-lock.json into ~/.cache/kcp-wasm-examples (KCP_EXAMPLES_CACHE; kept between runs), then
+# run in its own tool against the emulator: next build + next start + next dev, wrangler dev,
+# Node (Hono), Bun, Deno, vite build + Chromium (installed by the playground stage above).
+echo "== examples/: Next.js, Cloudflare Workers, Node, Bun, Deno, Vite =="
+node --test tests/examples/
+
 # ---- Hostile input and supply chain (issue 7; owner: fuzz/, deny.toml, scripts/fuzz.sh) ----------
 # cargo-deny checks licences, duplicate versions and sources offline (advisories need the
 # network: `cargo deny check advisories`); the metadata is limited to the native and wasm

@@ -2,9 +2,14 @@
 // synchronously at import, so everything is ready without init().
 import { readFileSync } from 'node:fs';
 import { initSync } from './core.js';
-import { wasmFileName } from './wasm-file.js';
+import { readWasmFile, simdSupported } from './wasm-file.js';
 
-initSync(readFileSync(new URL(`../dist/wasm/${wasmFileName()}`, import.meta.url)));
+// Each URL written out whole, never computed, so that bundlers (bun build) can follow it.
+const wasmUrl = simdSupported()
+  ? new URL('../dist/wasm/kcp_wasm_bg.wasm', import.meta.url)
+  : new URL('../dist/wasm/kcp_wasm_scalar_bg.wasm', import.meta.url);
+
+initSync(readWasmFile(readFileSync, wasmUrl));
 
 export * from './core.js';
 /** Which entry of the package was loaded (diagnostics). */

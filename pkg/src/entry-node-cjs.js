@@ -3,9 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initSync } from './core.js';
-import { wasmFileName } from './wasm-file.js';
+import { readWasmFile, wasmFileName } from './wasm-file.js';
 
-initSync(readFileSync(join(__dirname, 'wasm', wasmFileName())));
+initSync(readWasmFile(readFileSync, join(__dirname, 'wasm', wasmFileName())));
 
 export * from './core.js';
 export const runtimeEntry = 'node-cjs';

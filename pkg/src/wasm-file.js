@@ -3,6 +3,7 @@
 // same code without SIMD for an engine that lacks it. Every runtime the package targets has SIMD
 // (Node 16.4+, Deno, Bun, workerd, Chrome 91+, Firefox 89+, Safari 16.4+); the entries that
 // import the .wasm statically for a bundler (workerd, edge-light, deno) import the default only.
+import { KcpError } from './errors.js';
 
 // A one-function module returning i8x16.popcnt(i8x16.splat(0)) (the probe wasm-feature-detect
 // uses): whether this engine can compile kcp-wasm's default, simd128 build.
@@ -27,3 +28,26 @@ export function wasmFileName() {
   return simdSupported() ? 'kcp_wasm_bg.wasm' : 'kcp_wasm_scalar_bg.wasm';
 }
 
+const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d]; // "\0asm"
+const BUNDLER_HINT =
+  'a bundler probably bundled kcp-wasm and moved or rewrote its .wasm file. Let the runtime load kcp-wasm from ' +
+  "node_modules instead: in Next.js, `serverExternalPackages: ['kcp-wasm']` in next.config; elsewhere, mark " +
+  'kcp-wasm as external to the bundler';
+
+/**
+ * Reads the package's .wasm at `location` (a file: URL or a path) for the entries that read it
+ * from disk (node, bun, CommonJS). Throws KcpError NOT_INITIALIZED, naming the fix, when the file
+ * is not there or is not WebAssembly (a bundler replaced it with JavaScript).
+ */
+export function readWasmFile(readFileSync, location) {
+  let bytes;
+  try {
+    bytes = readFileSync(location);
+  } catch (error) {
+    throw new KcpError('NOT_INITIALIZED', `could not read kcp-wasm's WebAssembly file ${location}: ${error?.code ?? error?.message}; ${BUNDLER_HINT}`, { cause: error });
+  }
+  if (bytes.length < 4 || WASM_MAGIC.some((b, i) => bytes[i] !== b)) {
+    throw new KcpError('NOT_INITIALIZED', `kcp-wasm's WebAssembly file ${location} is not WebAssembly (it does not start with \\0asm); ${BUNDLER_HINT}`);
+  }
+  return bytes;
+}
