@@ -9,7 +9,8 @@
 // - each file links to the other in its first line;
 // - every relative link in the Korean file resolves to a file or folder of the repository, and
 //   goes to the Korean twin of a document when there is one;
-// - no paragraph, list item or table row of the Korean file is left in English;
+// - no paragraph, list item or table row of the Korean file is left in English (three or more
+//   English function words and no Hangul);
 // - the documents users read each have a twin, except those listed in TWINS_EXPECTED_LATER;
 // - Korean-only documents (KOREAN_ONLY: the glossary) are in the repository, in Korean, and every
 //   relative link in them resolves.
@@ -220,8 +221,8 @@ const firstLineNumber = (text) => text.split('\n').findIndex((l) => l.trim() !==
 const HANGUL = /[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]/;
 
 /**
- * Units of prose that must contain Korean if they contain English: each paragraph, each list
- * item and each table row (headings and short labels such as `### API` are exempt by size).
+ * Units of prose that must contain Korean if they contain English sentences: each paragraph,
+ * each list item, each table row and each heading.
  */
 function proseUnits(prose) {
   const units = [];
@@ -246,10 +247,20 @@ function proseUnits(prose) {
   return units;
 }
 
-/** Latin words in a unit once code spans and link destinations are removed. */
-function englishWords(text) {
+/**
+ * English function words in a unit once code spans and link destinations are removed. Names
+ * (`Node`, `Cloudflare Workers`, `OpenSSL`) are fine untranslated; sentences are not, and
+ * sentences are what carry "the", "is", "of".
+ */
+const FUNCTION_WORDS = new Set(
+  ('a an the is are was be been it its this that these those of to in on at by for with from as ' +
+    'and or but not no if when then than so do does can must may only each every any all which ' +
+    'what who how there here into over after before')
+    .split(' '),
+);
+function englishFunctionWords(text) {
   const plain = stripCodeSpans(text).replace(/\]\([^)]*\)/g, ']');
-  return plain.match(/[A-Za-z]{2,}/g) ?? [];
+  return (plain.match(/[A-Za-z]+/g) ?? []).filter((w) => FUNCTION_WORDS.has(w.toLowerCase()));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -340,7 +351,7 @@ for (const { en, ko } of PAIRS) {
   test(`${ko}: the prose is in Korean`, () => {
     assert.ok(HANGUL.test(koDoc.prose.join('\n')), `${ko} has no Korean text at all`);
     const english = proseUnits(koDoc.prose)
-      .filter((u) => englishWords(u.text).length >= 6 && !HANGUL.test(stripCodeSpans(u.text)))
+      .filter((u) => englishFunctionWords(u.text).length >= 3 && !HANGUL.test(stripCodeSpans(u.text)))
       .map((u) => `${ko}:${u.line}: ${u.text.split('\n')[0].slice(0, 80)}`);
     assert.deepEqual(english, [], 'left untranslated');
   });
