@@ -3,7 +3,7 @@
 //
 //   node scripts/demo.mjs             against the emulator (kcp-wasm/testing) on 127.0.0.1, real HTTP
 //   node scripts/demo.mjs --staging   against KCP's staging server with your own credentials (see
-//                                     docs/emulator.md, "make demo --staging", for the variables)
+//                                     pkg/docs/emulator.md, "make demo --staging", for the variables)
 //
 // Every step states the outcome it expects; the script exits 1 if any step's outcome differs.
 import fs from 'node:fs';
@@ -245,7 +245,7 @@ function env(name, fallback) {
 async function stagingDemo() {
   const missing = ['KCP_CERT_FILE', 'KCP_KEY_FILE', 'KCP_KEY_PASSWORD'].filter((n) => !env(n));
   if (missing.length) {
-    console.error(`demo --staging needs ${missing.join(', ')} (and KCP_SITE_CD, KCP_CANCEL_TNO / KCP_REFUND_TNO, …): see docs/emulator.md`);
+    console.error(`demo --staging needs ${missing.join(', ')} (and KCP_SITE_CD, KCP_CANCEL_TNO / KCP_REFUND_TNO, …): see pkg/docs/emulator.md`);
     process.exit(2);
   }
   const { kcp } = await importPackage();

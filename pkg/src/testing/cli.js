@@ -21,7 +21,7 @@ Options:
   --quiet                do not log each request
   -h, --help             this text
 
-Refusals use the emulator's own res_cd codes (E100..E305): see docs/emulator.md.`;
+Refusals use the emulator's own res_cd codes (E100..E305): see docs/emulator.md in the package (node_modules/kcp-wasm/docs/emulator.md).`;
 
 /**
  * Runs the emulator CLI. `argv` is what follows `kcp-wasm emulator`. Resolves to the process exit

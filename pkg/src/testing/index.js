@@ -1,5 +1,5 @@
 // kcp-wasm/testing: a local emulator of KCP's cancel/refund and inquiry endpoints, for
-// merchants' own tests and for `make demo`. See docs/emulator.md.
+// merchants' own tests and for `make demo`. See docs/emulator.md in this package.
 //
 // Signatures and certificates are checked with the package's own wasm code, imported by the
 // package's name so that each runtime (node, workerd, deno, browser) loads its own entry.
