@@ -173,7 +173,16 @@ mod tests {
 
     #[test]
     fn masks_agree_with_comparisons() {
-        let values = [0u32, 1, 2, 0x7fff_ffff, 0x8000_0000, 0x8000_0001, u32::MAX - 1, u32::MAX];
+        let values = [
+            0u32,
+            1,
+            2,
+            0x7fff_ffff,
+            0x8000_0000,
+            0x8000_0001,
+            u32::MAX - 1,
+            u32::MAX,
+        ];
         for &a in &values {
             for &b in &values {
                 assert_eq!(Mask::eq(a, b).declassify(), a == b, "{a} == {b}");
@@ -181,13 +190,22 @@ mod tests {
                 assert_eq!(Mask::nonzero(a).declassify(), a != 0);
                 let m = Mask::lt(a, b);
                 assert_eq!(m.select(a, b), a.min(b));
-                assert_eq!(m.select_u8(a as u8, b as u8), if a < b { a as u8 } else { b as u8 });
+                assert_eq!(
+                    m.select_u8(a as u8, b as u8),
+                    if a < b { a as u8 } else { b as u8 }
+                );
                 assert_eq!(m.keep(a), if a < b { a } else { 0 });
             }
         }
         assert_eq!(Mask::from_bit(1), Mask(u32::MAX));
         assert!(!Mask::from_bit(0).declassify());
-        assert!(Mask::from_bit(1).and(Mask::from_bit(0)).not().or(Mask::from_bit(0)).declassify());
+        assert!(
+            Mask::from_bit(1)
+                .and(Mask::from_bit(0))
+                .not()
+                .or(Mask::from_bit(0))
+                .declassify()
+        );
         let mut out = [0u32; 3];
         Mask::from_bit(0).select_limbs(&[1, 2, 3], &[4, 5, 6], &mut out);
         assert_eq!(out, [4, 5, 6]);

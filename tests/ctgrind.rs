@@ -55,7 +55,11 @@ mod valgrind {
     }
 
     pub fn secret(bytes: &[u8]) {
-        request(MAKE_MEM_UNDEFINED, bytes.as_ptr() as u64, bytes.len() as u64);
+        request(
+            MAKE_MEM_UNDEFINED,
+            bytes.as_ptr() as u64,
+            bytes.len() as u64,
+        );
     }
 
     pub fn public(bytes: &[u8]) {
@@ -157,13 +161,17 @@ fn decrypt_with_secret_password(file: &str) {
         .unwrap_or_else(|err| panic!("{file}: {err}"));
     for expected in entry["signatures"].as_array().expect("signatures") {
         let plaintext = expected["plaintext"].as_str().expect("plaintext");
-        let signature = key.sign(plaintext).unwrap_or_else(|err| panic!("{file}: {err}"));
+        let signature = key
+            .sign(plaintext)
+            .unwrap_or_else(|err| panic!("{file}: {err}"));
         valgrind::public(signature.as_bytes());
         assert_eq!(signature, expected["signature"].as_str().unwrap(), "{file}");
     }
     let wrong = format!("{password}!");
     valgrind::secret(wrong.as_bytes());
-    let refused = kcp_wasm::MerchantKey::from_pem(&pem, &wrong).map(|_| ()).map_err(|e| e.code());
+    let refused = kcp_wasm::MerchantKey::from_pem(&pem, &wrong)
+        .map(|_| ())
+        .map_err(|e| e.code());
     assert_eq!(refused, Err("KEY_PASSWORD_INCORRECT"), "{file}");
     println!("ctgrind: {file}: decrypted with a secret password, signed, and refused a wrong one");
 }
@@ -182,7 +190,7 @@ fn main() {
     if std::env::var_os("CTGRIND_SELF_TEST").is_some() {
         return self_test();
     }
-    kcp_wasm::ct_testing::set_declassify_hook(|bytes| valgrind::public(bytes));
+    kcp_wasm::ct_testing::set_declassify_hook(valgrind::public);
     println!(
         "ctgrind: {}",
         if valgrind::running() {

@@ -416,3 +416,138 @@ fn inconsistent_key_values_are_refused() {
         assert!(CrtKey::from_parts(&same).is_err(), "{rel}: p = q");
     }
 }
+
+fn load_crt(rel: &str) -> (rsa::PrivateKey, CrtKey) {
+    let pem = fs::read_to_string(fixtures().join(rel)).unwrap();
+    let reference = rsa::PrivateKey::from_pkcs8_pem(&pem).unwrap();
+    let fast = CrtKey::from_rsa(&reference).expect("handled");
+    (reference, fast)
+}
+
+/// The moduli at the fixed sizes' limits land where they should, and sign like the reference
+/// (and like OpenSSL: `tests/openssl_fixtures.rs` checks every manifest key, these included).
+#[test]
+fn size_boundaries_pick_the_right_arithmetic() {
+    // (file, limbs per prime natively, signature check on the fixed 74-limb field)
+    let cases = [
+        ("edge/rsa2049-pkcs8.pem", 37, true),
+        ("edge/rsa2068-pkcs8.pem", 37, true), // 1034-bit primes: the largest with 4p < 2^(28·37)
+        ("edge/rsa2070-pkcs8.pem", 55, true), // 1035-bit primes; the largest n the 74-limb check takes
+        ("edge/rsa2072-pkcs8.pem", 55, false), // the first n checked on the wide field
+        ("rsa3072/pkcs8.pem", 55, false),
+        ("edge/rsa3076-pkcs8.pem", 55, false), // 1538-bit primes: the largest in 55 limbs
+        ("edge/rsa4095-pkcs8.pem", 74, false),
+    ];
+    for (rel, limbs, fixed) in cases {
+        let (reference, fast) = load_crt(rel);
+        assert_eq!(fast.shape(), (limbs, fixed), "{rel}");
+        let signer = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(reference);
+        let message = b"T0000^21234567890123^STSC";
+        assert_eq!(
+            fast.sign_pkcs1v15_sha256(message).unwrap(),
+            signer.sign(message).to_vec(),
+            "{rel}"
+        );
+    }
+}
+
+/// A fault in one CRT half is caught before the signature leaves, for the moduli checked on the
+/// wide field too (over 2070 bits), and the key signs again once the fault is gone.
+#[test]
+fn a_faulty_crt_half_is_caught_for_every_size() {
+    for rel in [
+        "edge/rsa2072-pkcs8.pem",
+        "rsa3072/pkcs8.pem",
+        "rsa4096/pkcs8.pem",
+    ] {
+        let (_, mut fast) = load_crt(rel);
+        assert!(fast.sign_pkcs1v15_sha256(b"before").is_ok(), "{rel}");
+        fast.inject_fault();
+        assert_eq!(
+            fast.sign_pkcs1v15_sha256(b"after").err(),
+            Some(kcp_wasm::rsa_fast::SignError::KeyInconsistent),
+            "{rel}"
+        );
+        fast.inject_fault(); // the same bit flipped back
+        assert!(fast.sign_pkcs1v15_sha256(b"again").is_ok(), "{rel}");
+    }
+}
+
+/// Randomness: a failing source gives `RandomUnavailable` (and no signature); the next
+/// signature draws afresh. A blinding value serves `BLINDING_USES` signatures, then a new one is
+/// drawn; and every signature, drawn or squared, is the deterministic PKCS#1 v1.5 one.
+#[test]
+fn blinding_is_redrawn_on_schedule_and_after_a_failure() {
+    use kcp_wasm::rsa_fast::{BLINDING_USES, SignError};
+    let (reference, fast) = load_crt("rsa2048/pkcs8.pem");
+    let signer = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(reference);
+    let expected = signer.sign(b"m").to_vec();
+    let mut draws = 0usize;
+    let mut random = |bytes: &mut [u8]| -> Result<(), SignError> {
+        draws += 1;
+        getrandom::fill(bytes).map_err(|_| SignError::RandomUnavailable)
+    };
+    let uses = BLINDING_USES as usize;
+    for _ in 0..2 * uses + 1 {
+        assert_eq!(
+            fast.sign_pkcs1v15_sha256_with_random(b"m", &mut random)
+                .unwrap(),
+            expected
+        );
+    }
+    // One draw (two primes) at the first signature, after BLINDING_USES, and after 2·BLINDING_USES.
+    assert_eq!(draws, 6);
+
+    // A failed draw: no signature, and the next one starts from a fresh value.
+    let fresh = load_crt("rsa2048/pkcs8.pem").1;
+    let mut draws = 0usize;
+    let mut calls = 0usize;
+    let mut flaky = |bytes: &mut [u8]| -> Result<(), SignError> {
+        calls += 1;
+        if calls == 1 {
+            return Err(SignError::RandomUnavailable);
+        }
+        draws += 1;
+        getrandom::fill(bytes).map_err(|_| SignError::RandomUnavailable)
+    };
+    assert_eq!(
+        fresh
+            .sign_pkcs1v15_sha256_with_random(b"m", &mut flaky)
+            .err(),
+        Some(SignError::RandomUnavailable)
+    );
+    for _ in 0..3 {
+        assert_eq!(
+            fresh
+                .sign_pkcs1v15_sha256_with_random(b"m", &mut flaky)
+                .unwrap(),
+            expected
+        );
+    }
+    assert_eq!(draws, 2, "one fresh pair after the failure, then squaring");
+
+    // After a fault the value is dropped and re-drawn, though its run is not over.
+    let (_, mut faulty) = load_crt("rsa2048/pkcs8.pem");
+    let mut draws = 0usize;
+    let mut counting = |bytes: &mut [u8]| -> Result<(), SignError> {
+        draws += 1;
+        getrandom::fill(bytes).map_err(|_| SignError::RandomUnavailable)
+    };
+    faulty
+        .sign_pkcs1v15_sha256_with_random(b"m", &mut counting)
+        .unwrap();
+    faulty.inject_fault();
+    assert!(
+        faulty
+            .sign_pkcs1v15_sha256_with_random(b"m", &mut counting)
+            .is_err()
+    );
+    faulty.inject_fault();
+    assert_eq!(
+        faulty
+            .sign_pkcs1v15_sha256_with_random(b"m", &mut counting)
+            .unwrap(),
+        expected
+    );
+    assert_eq!(draws, 4, "a fresh pair after the fault");
+}

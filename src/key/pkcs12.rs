@@ -186,7 +186,13 @@ mod tests {
 
     #[test]
     fn bmp_password_is_utf16be_with_a_terminator() {
-        for pw in ["", "changeit", "비밀번호", "é€𝄞x", "\u{7f}\u{80}\u{7ff}\u{800}\u{ffff}\u{10000}\u{10ffff}"] {
+        for pw in [
+            "",
+            "changeit",
+            "비밀번호",
+            "é€𝄞x",
+            "\u{7f}\u{80}\u{7ff}\u{800}\u{ffff}\u{10000}\u{10ffff}",
+        ] {
             let mut expected: Vec<u8> = pw.encode_utf16().flat_map(u16::to_be_bytes).collect();
             expected.extend_from_slice(&[0, 0]);
             assert_eq!(&bmp_password(pw)[..], &expected[..], "{pw:?}");

@@ -288,7 +288,11 @@ impl CrtKey {
         self.sign_with_random(message, random)
     }
 
-    fn sign_with_random(&self, message: &[u8], random: FillRandom<'_>) -> Result<Vec<u8>, SignError> {
+    fn sign_with_random(
+        &self,
+        message: &[u8],
+        random: FillRandom<'_>,
+    ) -> Result<Vec<u8>, SignError> {
         let signature = self.sign_inner(message, random);
         if signature.is_err() {
             // A fault or a failed draw: the next signature starts from a fresh blinding value.
@@ -352,6 +356,18 @@ impl CrtKey {
             Inner::Medium(crt) => crt.private_op(self.e, c, self.modulus_len, random),
             Inner::Large(crt) => crt.private_op(self.e, c, self.modulus_len, random),
         }
+    }
+
+    /// The limbs per prime and whether signatures are checked on the fixed-size field
+    /// (`true`) or the plain wide one (tests of the size boundaries only).
+    #[cfg(any(test, feature = "internals"))]
+    pub fn shape(&self) -> (usize, bool) {
+        let limbs = match &self.inner {
+            Inner::Small(_) => SMALL,
+            Inner::Medium(_) => MEDIUM,
+            Inner::Large(_) => LARGE,
+        };
+        (limbs, matches!(self.check_n, CheckN::Fixed(_)))
     }
 
     /// Damages one CRT exponent after loading, to show that the signature check catches a
@@ -463,7 +479,10 @@ impl<const L: usize, const L2: usize> Crt<L, L2> {
             .and(eq_mask(&rem(&mul(&e_limbs, &dp), &pm1), &one))
             .and(eq_mask(&rem(&mul(&e_limbs, &dq), &qm1), &one))
             .and(lt_mask(&qinv, &p))
-            .and(eq_mask(&rem(&mul(&qinv, &q), trimmed(&p).ok_or(BAD)?), &one));
+            .and(eq_mask(
+                &rem(&mul(&qinv, &q), trimmed(&p).ok_or(BAD)?),
+                &one,
+            ));
         // The verdict is public: the caller is told whether the key loaded.
         if !ok.declassify() {
             return Err(BAD);
@@ -665,7 +684,9 @@ fn trimmed(x: &[u32]) -> Option<&[u32]> {
 /// size); `None` for an even `p` or `p = 1`, which no key may hold.
 fn minus_one(p: &[u32]) -> Option<check::Limbs> {
     // Whether p is odd is public: a key with an even prime is refused.
-    if p.first().is_none_or(|&low| ct::declassify_u32(low & 1) == 0) {
+    if p.first()
+        .is_none_or(|&low| ct::declassify_u32(low & 1) == 0)
+    {
         return None;
     }
     let mut out = zeroize::Zeroizing::new(p.to_vec());

@@ -639,3 +639,107 @@ pub(crate) fn limbs_to_be(limbs: &[u32], len: usize) -> Vec<u8> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::check;
+    use super::*;
+
+    /// `a·b ≡ mul(a, b)·R (mod p)` and `mul(a, b) < 2p`, checked with the schoolbook product
+    /// and remainder of `check.rs` (themselves tested against bit-serial division).
+    fn assert_mont_product<const L: usize, const L2: usize>(
+        f: &Field<L, L2>,
+        a: &[u32; L],
+        b: &[u32; L],
+    ) {
+        let p = f.modulus();
+        let top = p.iter().rposition(|&l| l != 0).unwrap() + 1;
+        let p = &p[..top];
+        let mut r = vec![0u32; L + 1];
+        r[L] = 1;
+        for (got, what) in [
+            (f.mul(a, b), "mul"),
+            (if a == b { f.sqr(a) } else { f.mul(b, a) }, "sqr/commuted"),
+        ] {
+            let twice_p = check::mul(p, &[2]);
+            assert!(
+                check::lt_mask(&pad(&got, twice_p.len()), &twice_p).declassify(),
+                "{what} < 2p (L = {L})"
+            );
+            assert_eq!(
+                &check::rem(&check::mul(&got, &r), p)[..],
+                &check::rem(&check::mul(a, b), p)[..],
+                "{what} is a·b·R^-1 mod p (L = {L})"
+            );
+        }
+    }
+
+    fn pad(x: &[u32], len: usize) -> Vec<u32> {
+        let mut v = x.to_vec();
+        v.resize(len, 0);
+        v
+    }
+
+    /// `x` as normalized limbs of a `u32` limb array of `L` (`x` given as little-endian limbs).
+    fn limbs<const L: usize>(x: &[u32]) -> [u32; L] {
+        let mut out = [0u32; L];
+        out[..x.len()].copy_from_slice(x);
+        out
+    }
+
+    /// `2p − k` as normalized limbs.
+    fn two_p_minus<const L: usize>(p: &[u32; L], k: u32) -> [u32; L] {
+        let mut out = [0u32; L];
+        let mut carry = -(k as i64);
+        for i in 0..L {
+            let v = 2 * p[i] as i64 + carry;
+            out[i] = (v & MASK as i64) as u32;
+            carry = v >> LIMB_BITS;
+        }
+        out
+    }
+
+    /// Moduli at both ends of what a limb count takes (the largest with 4p < R, and one limb
+    /// shorter), inputs at the edges of [0, 2p): every column's delayed carries at their largest.
+    fn extremes<const L: usize, const L2: usize>() {
+        let full = MASK as u32;
+        let mut largest = [full; L];
+        largest[L - 1] = full >> 2; // bits = 28L − 2: 4p < R exactly
+        let mut shorter = [full; L];
+        shorter[L - 1] = 0;
+        shorter[L - 2] = full >> 1;
+        let mut sparse = [0u32; L];
+        sparse[0] = 1;
+        sparse[L - 1] = 1 << (LIMB_BITS - 3);
+        for p in [largest, shorter, sparse] {
+            let f = Field::<L, L2>::new(p).expect("odd, fits");
+            let edge = [
+                two_p_minus(&p, 1),
+                two_p_minus(&p, 2),
+                p,
+                two_p_minus(&p, 0x1234),
+                limbs(&[1]),
+                limbs(&[0]),
+                limbs(&[full, full, full]),
+            ];
+            for a in &edge {
+                for b in &edge {
+                    assert_mont_product(&f, a, b);
+                }
+                assert_mont_product(&f, a, a);
+            }
+            // Out of Montgomery form, values are fully reduced.
+            let x = f.leave_mont(&two_p_minus(&p, 1));
+            assert!(check::lt_mask(&x, &p).declassify());
+        }
+    }
+
+    #[test]
+    fn montgomery_products_at_the_edges_for_every_limb_count() {
+        extremes::<37, 74>();
+        extremes::<38, 76>();
+        extremes::<55, 110>();
+        extremes::<56, 112>();
+        extremes::<74, 148>();
+    }
+}
