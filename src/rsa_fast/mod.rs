@@ -66,13 +66,14 @@
 //! `v128`s and uses `i64x2.extmul_{low,high}_i32x4_u` (two 32×32→64 products per
 //! instruction); rows still go in pairs, so the limb counts are even (38, 56, 74). Without
 //! the feature, the scalar product above is compiled and the module contains no SIMD
-//! instruction. Measured in V8 (`make bench` builds and times both): about 15–20 % faster,
-//! less than the instruction count suggests — V8 lowers each `extmul` on x64 to shuffles plus
-//! `pmuludq`, and LLVM must be kept from hoisting the multipliers' zero-extension out of the
-//! loop (it would otherwise emit `i64x2.mul`, which V8 emulates; see the comment there). The
-//! package build (`scripts/build.sh`) does not enable it yet: that needs `wasm-opt
-//! --enable-simd` and a decision that every target runtime has SIMD (current V8, workerd,
-//! Deno, Bun and browsers all do).
+//! instruction. The package ships both (`scripts/build.sh`): the SIMD module is the default and
+//! the scalar one a fallback chosen at load time; `make bench` times both.
+//!
+//! # Constant time, checked
+//! Every secret condition is a `Mask` (`src/ct.rs`) made behind a value barrier, and outcomes
+//! that are public by design are declassified where they are made. `tests/ctgrind.rs` runs key
+//! loading and signing under valgrind with every private value and the blinding randomness
+//! marked secret; any branch or address that depends on them fails `make test`.
 //!
 //! # Loading
 //! [`CrtKey::from_parts`] takes the values straight from the key file's `RSAPrivateKey` and
