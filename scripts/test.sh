@@ -9,6 +9,9 @@ cargo test --features internals  # lib, integration, property and doc tests (int
 echo "== constant time: valgrind (memcheck) over key decryption, key checks and signing, opt-level s and 3 =="
 bash scripts/ctgrind.sh
 
+echo "== unit tests in WebAssembly (Node WASI): the simd128 and scalar builds =="
+bash scripts/wasm-unit-tests.sh
+
 echo "== npm package: set-up and build =="
 bash scripts/setup.sh
 bash scripts/build.sh

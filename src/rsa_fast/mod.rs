@@ -280,7 +280,7 @@ impl CrtKey {
 
     /// The same with the blinding values' randomness from `random` (tests: a failing source,
     /// the valgrind harness's source whose bytes are marked secret).
-    #[cfg(any(test, feature = "internals"))]
+    #[cfg(feature = "internals")]
     pub fn sign_pkcs1v15_sha256_with_random(
         &self,
         message: &[u8],
@@ -346,7 +346,7 @@ impl CrtKey {
 
     /// `c^d mod n` for a big-endian `c < n` of the modulus' length: RSA's raw private-key
     /// operation (blinded, constant time), **not verified**: for the differential tests only.
-    #[cfg(any(test, feature = "internals"))]
+    #[cfg(feature = "internals")]
     pub fn private_op_unverified(&self, c: &[u8]) -> Result<Vec<u8>, SignError> {
         self.private_op(c, &mut system_random)
     }
@@ -361,7 +361,7 @@ impl CrtKey {
 
     /// The limbs per prime and whether signatures are checked on the fixed-size field
     /// (`true`) or the plain wide one (tests of the size boundaries only).
-    #[cfg(any(test, feature = "internals"))]
+    #[cfg(feature = "internals")]
     pub fn shape(&self) -> (usize, bool) {
         let limbs = match &self.inner {
             Inner::Small(_) => SMALL,
