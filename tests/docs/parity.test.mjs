@@ -46,6 +46,7 @@ const USER_DOCS = [
   'pkg/docs/emulator.md',
   'docs/playground.md',
   'docs/benchmarks.md',
+  'SECURITY.md',
 ];
 
 // ---------------------------------------------------------------------------------------------
