@@ -90,6 +90,8 @@ node_modules/.bin/esbuild pkg/src/entry-node-cjs.js --bundle --format=cjs --plat
 # The CommonJS flavour of the hand-written types (same declarations; TypeScript needs the
 # .d.cts extension to treat them as CommonJS).
 cp pkg/types/index.d.ts "$out/index.d.cts"
+# The licence texts ship in the tarball; the repository's root holds the one copy.
+cp LICENSE-MIT LICENSE-APACHE pkg/
 
 for f in kcp_wasm_bg.wasm kcp_wasm_scalar_bg.wasm; do
   log "$f: $(wc -c <"$out/wasm/$f") bytes raw, $(gzip -9c "$out/wasm/$f" | wc -c) bytes gzip -9"

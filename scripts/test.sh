@@ -6,6 +6,27 @@ cd "$(dirname "$0")/.."
 echo "== Rust core (native) =="
 cargo test --features internals  # lib, integration, property and doc tests (internals: tests that reach the private-key operation)
 
+# ---- Rust gates: formatting, lints, docs, unused dependencies -----------------------------------
+# Warnings are errors. Clippy runs on every native target (tests, benches, examples) and on the
+# wasm library twice: as the scalar fallback and with the flags of the shipped simd128 build
+# (scripts/build.sh; its own target dir, so the flags do not invalidate target/). A direct
+# dependency the library no longer uses fails the unused_crate_dependencies lint (dev-
+# dependencies are the tests' business). rustdoc runs with and without `internals`.
+echo "== Rust gates: cargo fmt, clippy (native, wasm scalar and simd128), rustdoc, unused dependencies =="
+if command -v rustup >/dev/null 2>&1; then
+  cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
+  cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
+  rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+fi
+cargo fmt --check
+cargo clippy --features internals --all-targets -- -D warnings
+cargo clippy --features internals --lib -- -D warnings -D unused_crate_dependencies
+cargo clippy --features internals --target wasm32-unknown-unknown --lib -- -D warnings -D unused_crate_dependencies
+RUSTFLAGS='--cfg cpubits="32" -C target-feature=+simd128' CARGO_TARGET_DIR=target/clippy-simd128 \
+  cargo clippy --features internals --target wasm32-unknown-unknown --lib -- -D warnings -D unused_crate_dependencies
+RUSTDOCFLAGS='-D warnings' cargo doc --no-deps
+RUSTDOCFLAGS='-D warnings' cargo doc --no-deps --features internals
+
 echo "== constant time: valgrind (memcheck) over key decryption, key checks and signing, opt-level s and 3 =="
 bash scripts/ctgrind.sh
 
@@ -19,7 +40,7 @@ bash scripts/build.sh
 echo "== npm package: Node (ESM, CommonJS, CLI, tarball, publint, attw) =="
 node --test tests/js/
 
-# ---- Docs are tests (issue 13; owner: tests/docs/) ----------------------------------------------
+# ---- Docs are tests (owner: tests/docs/) ---------------------------------------------------------
 # Every code block of README.md and pkg/README.md runs against the emulator, is type-checked, or
 # is skipped with a stated reason; README.ko.md / pkg/README.ko.md, when present, must hold the
 # same blocks. (The Node version matrix and the type matrix run above, in tests/js/.)
@@ -33,7 +54,7 @@ echo "== www/ playground: headless Chromium (Debian's, via playwright-core) =="
 bash scripts/install-browser.sh
 node --test tests/browser/
 
-# ---- Examples (issue 13; owner: examples/, tests/examples/) ---------------------------------------
+# ---- Examples (owner: examples/, tests/examples/) ------------------------------------------------
 # Each examples/<name> is installed from the packed tarball of pkg/ (npm pack) and its committed
 # package-lock.json into ~/.cache/kcp-wasm-examples (KCP_EXAMPLES_CACHE; kept between runs), then
 # run in its own tool against the emulator: next build + next start + next dev, wrangler dev,
@@ -41,7 +62,7 @@ node --test tests/browser/
 echo "== examples/: Next.js, Cloudflare Workers, Node, Bun, Deno, Vite =="
 node --test tests/examples/
 
-# ---- Hostile input and supply chain (issue 7; owner: fuzz/, deny.toml, scripts/fuzz.sh) ----------
+# ---- Hostile input and supply chain (owner: fuzz/, deny.toml, scripts/fuzz.sh) -------------------
 # cargo-deny checks licences, duplicate versions and sources offline (advisories need the
 # network: `cargo deny check advisories`); the metadata is limited to the native and wasm
 # targets so that no crate of another platform has to be downloaded. Then every cargo-fuzz

@@ -1,8 +1,10 @@
-//! A minimal, allocation-free DER reader for the few structures kcp-wasm must inspect *before*
+//! A minimal DER reader for the few structures kcp-wasm inspects itself, most of them *before*
 //! handing them to a full decoder: which kind of key a blob is, the parameters of a password-based
 //! encryption scheme (so that a hostile iteration count is refused before any KDF runs), and a
-//! nesting-depth scan that bounds every later recursive decoder. `x509.rs` reads the merchant's
-//! certificate with it, after a scan that also requires DER's shortest lengths.
+//! nesting-depth scan that bounds every later recursive decoder. `x509/` reads the merchant's
+//! certificate with it, after a scan that also requires DER's shortest lengths. The readers
+//! borrow from the input and allocate nothing; the scans ([`check_structure`],
+//! [`check_der_structure`]) keep one `Vec` of the open constructed values, at most [`MAX_DEPTH`].
 
 pub(crate) const TAG_BOOLEAN: u8 = 0x01;
 pub(crate) const TAG_INTEGER: u8 = 0x02;

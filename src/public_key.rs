@@ -1,8 +1,8 @@
 //! An RSA public key that verifies `kcp_sign_data`-style signatures.
 
 use crate::error::{Error, Result};
-use pkcs8::DecodePublicKey as _;
 use rsa::pkcs1v15::{Signature, VerifyingKey};
+use rsa::pkcs8::DecodePublicKey as _;
 use rsa::signature::Verifier as _;
 use rsa::traits::PublicKeyParts as _;
 use sha2::Sha256;

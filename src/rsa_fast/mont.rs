@@ -208,7 +208,12 @@ impl<const L: usize, const L2: usize> Field<L, L2> {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     pub(crate) fn mul(&self, a: &[u32; L], b: &[u32; L]) -> [u32; L] {
         use core::arch::wasm32::*;
-        const { assert!(L % 2 == 0, "the simd128 product takes rows in pairs") };
+        const {
+            assert!(
+                L.is_multiple_of(2),
+                "the simd128 product takes rows in pairs"
+            )
+        };
         let pairs = L / 2;
         let bb = spread(b);
         let (p, n0) = (&self.p, self.n0);

@@ -47,6 +47,7 @@ const USER_DOCS = [
   'docs/playground.md',
   'docs/benchmarks.md',
   'examples/README.md',
+  'SECURITY.md',
 ];
 
 // ---------------------------------------------------------------------------------------------

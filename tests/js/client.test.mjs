@@ -238,7 +238,7 @@ describe('sending', () => {
     assert.equal(r.remaining, undefined);
   });
 
-  // Issue 14: a reply holding an integer beyond 2^53 used to make the result `undefined`.
+  // Regression: a reply holding an integer beyond 2^53 used to make the result `undefined`.
   test('refund: integers beyond 2^53 in the reply are kept exactly, as strings, in raw', async () => {
     const text = `{"res_cd":"0000","res_msg":"ok","tno":"${TNO}","mod_mny":"3000","rem_mny":"7000","trace_id":9007199254740993,"huge":123456789012345678901234567890,"neg":-9007199254740993,"safe":9007199254740991,"f":1.5,"__proto__":{"x":1}}`;
     const r = await client({ fetch: fakeFetch(() => answer(text)) }).refund({ tno: TNO, amount: 3000, remaining: 10000 });
@@ -333,7 +333,7 @@ describe('sending', () => {
     const started = Date.now();
     await assert.rejects(client({ fetch: f, timeoutMs: 10_000 }).refund({ tno: TNO, amount: 1, remaining: 2 }, { timeoutMs: 80 }), (e) => {
       assert.ok(e instanceof KcpOutcomeUnknownError);
-      // Issue 14: KcpNetworkError means "safe to retry"; an unknown outcome must never be one.
+      // KcpNetworkError means "safe to retry"; an unknown outcome must never be one.
       assert.ok(!(e instanceof KcpNetworkError));
       assert.ok(e instanceof KcpError);
       assert.equal(e.code, 'OUTCOME_UNKNOWN');

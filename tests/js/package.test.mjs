@@ -53,6 +53,8 @@ test('the tarball holds the wasm, the entries, the types and the CLI, and nothin
     'src/browser.js',
     'bin/kcp-wasm.js',
     'README.md',
+    'LICENSE-MIT',
+    'LICENSE-APACHE',
   ]) {
     assert.ok(files.includes(f), `${f} is packed`);
   }

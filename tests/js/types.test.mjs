@@ -109,7 +109,7 @@ test('types compile under bundler resolution', () => {
   tsc('bundler', { 'use.ts': USE }, { module: 'esnext', moduleResolution: 'bundler' });
 });
 
-// The type matrix (issue 13): strict, skipLibCheck false, with what each platform's users have.
+// The type matrix: strict, skipLibCheck false, with what each platform's users have.
 describe('type matrix: the main and testing declarations with each platform\'s globals', () => {
   const both = (ext) => ({ [`use${ext}`]: USE, [`emulator${ext}`]: USE_TESTING });
   test('(a) lib es2022 + @types/node, no DOM (ESM, nodenext)', () => {

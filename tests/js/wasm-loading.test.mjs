@@ -1,4 +1,4 @@
-// How the entries load the .wasm where bundlers get in the way (issue 13).
+// How the entries load the .wasm where bundlers get in the way.
 //
 // A compiled WebAssembly.Module from another realm, as Next.js's edge sandbox (a vm context) hands
 // it to the edge-light entry for its `.wasm?module` import: `instanceof WebAssembly.Module` is
