@@ -20,10 +20,9 @@
 
 use std::path::PathBuf;
 
-use kcp_wasm::rsa_fast::{BLINDING_USES, CrtKey, RsaParts, SignError};
+use kcp_wasm::rsa_fast::{BLINDING_USES, CrtKey, RsaValues, SignError};
 use rsa::pkcs8::DecodePrivateKey as _;
 use rsa::signature::{SignatureEncoding as _, Signer as _};
-use rsa::traits::{PrivateKeyParts as _, PublicKeyParts as _};
 
 /// Valgrind's client requests (valgrind.h, memcheck.h), amd64: a magic instruction sequence
 /// that is a no-op on a real CPU and a call into the tool under valgrind.
@@ -84,32 +83,11 @@ fn fixtures() -> PathBuf {
 fn sign_with_secret_key(name: &str, file: &str) {
     let pem = std::fs::read_to_string(fixtures().join(file)).expect("fixture");
     let reference = rsa::PrivateKey::from_pkcs8_pem(&pem).expect("fixture");
-    let primes = reference.primes();
-    let be = |v: &rsa::BoxedUint| v.to_be_bytes().to_vec();
-    let [n, e, d, p, q, dp, dq, qinv] = [
-        be(reference.n()),
-        be(reference.e()),
-        be(reference.d()),
-        be(&primes[0]),
-        be(&primes[1]),
-        be(reference.dp().expect("CRT")),
-        be(reference.dq().expect("CRT")),
-        be(reference.crt_coefficient().as_ref().expect("CRT")),
-    ];
-    for value in [&d, &p, &q, &dp, &dq, &qinv] {
+    let values = RsaValues::of(&reference).expect("two primes, CRT values");
+    for value in values.private() {
         valgrind::secret(value);
     }
-    let key = CrtKey::from_parts(&RsaParts {
-        n: &n,
-        e: &e,
-        d: &d,
-        p: &p,
-        q: &q,
-        dp: &dp,
-        dq: &dq,
-        qinv: &qinv,
-    })
-    .unwrap_or_else(|err| panic!("{name}: {err:?}"));
+    let key = CrtKey::from_parts(&values.parts()).unwrap_or_else(|err| panic!("{name}: {err:?}"));
 
     let mut draws = 0;
     let mut random = |bytes: &mut [u8]| -> Result<(), SignError> {

@@ -334,31 +334,20 @@ fn sub_be(a: &[u8], b: &[u8]) -> Vec<u8> {
 #[test]
 fn inconsistent_key_values_are_refused() {
     use kcp_wasm::rsa_fast::{PartsError, RsaParts};
-    use rsa::traits::PrivateKeyParts as _;
     for &(rel, _) in KEYS {
         let (reference, _) = load(rel);
-        let primes = reference.primes();
-        let [n, e, d, p, q, dp, dq, qinv] = [
-            reference.n().to_be_bytes(),
-            reference.e().to_be_bytes(),
-            reference.d().to_be_bytes(),
-            primes[0].to_be_bytes(),
-            primes[1].to_be_bytes(),
-            reference.dp().unwrap().to_be_bytes(),
-            reference.dq().unwrap().to_be_bytes(),
-            reference.crt_coefficient().unwrap().to_be_bytes(),
-        ]
-        .map(|b| b.to_vec());
-        let parts = RsaParts {
-            n: &n,
-            e: &e,
-            d: &d,
-            p: &p,
-            q: &q,
-            dp: &dp,
-            dq: &dq,
-            qinv: &qinv,
-        };
+        let values = kcp_wasm::rsa_fast::RsaValues::of(&reference).expect("two primes");
+        let parts = values.parts();
+        let RsaParts {
+            n,
+            e,
+            d,
+            p,
+            q,
+            dp,
+            dq,
+            qinv,
+        } = parts;
         assert!(CrtKey::from_parts(&parts).is_ok(), "{rel}: the key itself");
 
         // Bit 1 of the last byte: odd values stay odd.
@@ -368,23 +357,23 @@ fn inconsistent_key_values_are_refused() {
             v
         };
         // φ(n) = n − p − q + 1: d + φ(n) satisfies d·e ≡ 1 modulo p−1 and q−1 but is ≥ n.
-        let phi = add_be(&sub_be(&sub_be(&n, &p), &q), &[1]);
-        let d_plus_phi = add_be(&d, &phi);
-        let qinv_plus_p = add_be(&qinv, &p);
-        let dp_plus = add_be(&dp, &sub_be(&p, &[1]));
+        let phi = add_be(&sub_be(&sub_be(n, p), q), &[1]);
+        let d_plus_phi = add_be(d, &phi);
+        let qinv_plus_p = add_be(qinv, p);
+        let dp_plus = add_be(dp, &sub_be(p, &[1]));
         let e3 = [3u8];
         let damaged: Vec<(&str, Vec<u8>)> = vec![
-            ("n", flip(&n)),
-            ("e", flip(&e)),
+            ("n", flip(n)),
+            ("e", flip(e)),
             ("e = 3", e3.to_vec()),
-            ("d", flip(&d)),
+            ("d", flip(d)),
             ("d + φ(n)", d_plus_phi),
-            ("p", flip(&p)),
-            ("q", flip(&q)),
-            ("dP", flip(&dp)),
+            ("p", flip(p)),
+            ("q", flip(q)),
+            ("dP", flip(dp)),
             ("dP + p − 1", dp_plus),
-            ("dQ", flip(&dq)),
-            ("qInv", flip(&qinv)),
+            ("dQ", flip(dq)),
+            ("qInv", flip(qinv)),
             ("qInv + p", qinv_plus_p),
         ];
         for (what, value) in &damaged {
@@ -407,10 +396,10 @@ fn inconsistent_key_values_are_refused() {
             );
         }
         // p = q (n = p²): refused even though every congruence could be made to hold.
-        let p_squared = mul_be(&p, &p);
+        let p_squared = mul_be(p, p);
         let same = RsaParts {
             n: &p_squared,
-            q: &p,
+            q: p,
             ..parts
         };
         assert!(CrtKey::from_parts(&same).is_err(), "{rel}: p = q");

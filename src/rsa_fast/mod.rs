@@ -185,6 +185,64 @@ pub struct RsaParts<'a> {
     pub qinv: &'a [u8],
 }
 
+/// An `rsa` private key's PKCS#1 values as owned big-endian bytes, wiped on drop: what the tests
+/// (and the valgrind harness, which marks the private ones secret first) build [`RsaParts`] from.
+#[cfg(any(test, feature = "internals"))]
+pub struct RsaValues {
+    /// `n, e, d, p, q, dP, dQ, qInv`, in `RSAPrivateKey`'s order.
+    pub values: [Vec<u8>; 8],
+}
+
+#[cfg(any(test, feature = "internals"))]
+impl RsaValues {
+    /// The values of a two-prime key with its CRT values; `None` otherwise.
+    pub fn of(key: &rsa::PrivateKey) -> Option<Self> {
+        let primes = key.primes();
+        if primes.len() != 2 {
+            return None;
+        }
+        let values = [
+            key.n().to_be_bytes(),
+            key.e().to_be_bytes(),
+            key.d().to_be_bytes(),
+            primes[0].to_be_bytes(),
+            primes[1].to_be_bytes(),
+            key.dp()?.to_be_bytes(),
+            key.dq()?.to_be_bytes(),
+            key.crt_coefficient()?.to_be_bytes(),
+        ]
+        .map(|b| b.to_vec());
+        Some(Self { values })
+    }
+
+    /// The private values (`d, p, q, dP, dQ, qInv`).
+    pub fn private(&self) -> &[Vec<u8>] {
+        &self.values[2..]
+    }
+
+    /// Borrowed as [`RsaParts`].
+    pub fn parts(&self) -> RsaParts<'_> {
+        let [n, e, d, p, q, dp, dq, qinv] = &self.values;
+        RsaParts {
+            n,
+            e,
+            d,
+            p,
+            q,
+            dp,
+            dq,
+            qinv,
+        }
+    }
+}
+
+#[cfg(any(test, feature = "internals"))]
+impl Drop for RsaValues {
+    fn drop(&mut self) {
+        self.values.zeroize();
+    }
+}
+
 /// Why a [`CrtKey`] could not be made from [`RsaParts`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -243,33 +301,8 @@ impl CrtKey {
     /// module does not take it. For tests that hold their reference key as an `rsa` key.
     #[cfg(any(test, feature = "internals"))]
     pub fn from_rsa(key: &rsa::PrivateKey) -> Option<Self> {
-        let primes = key.primes();
-        if primes.len() != 2 {
-            return None;
-        }
-        let values = [
-            key.n().to_be_bytes(),
-            key.e().to_be_bytes(),
-            key.d().to_be_bytes(),
-            primes[0].to_be_bytes(),
-            primes[1].to_be_bytes(),
-            key.dp()?.to_be_bytes(),
-            key.dq()?.to_be_bytes(),
-            key.crt_coefficient()?.to_be_bytes(),
-        ]
-        .map(zbytes);
-        let [n, e, d, p, q, dp, dq, qinv] = &values;
-        let parts = RsaParts {
-            n: &n.0,
-            e: &e.0,
-            d: &d.0,
-            p: &p.0,
-            q: &q.0,
-            dp: &dp.0,
-            dq: &dq.0,
-            qinv: &qinv.0,
-        };
-        Self::from_parts(&parts).ok()
+        let values = RsaValues::of(key)?;
+        Self::from_parts(&values.parts()).ok()
     }
 
     /// The PKCS#1 v1.5 SHA-256 signature of `message` (RSASSA-PKCS1-v1_5, RFC 8017 8.2.1),
@@ -397,20 +430,6 @@ fn scrub_stack() {
     let mut area = [0u8; SCRUB_BYTES];
     area.zeroize();
     core::hint::black_box(&area);
-}
-
-/// Zeroizes a heap copy of a secret once converted.
-#[cfg(any(test, feature = "internals"))]
-struct ZBytes(Box<[u8]>);
-#[cfg(any(test, feature = "internals"))]
-impl Drop for ZBytes {
-    fn drop(&mut self) {
-        self.0.zeroize();
-    }
-}
-#[cfg(any(test, feature = "internals"))]
-fn zbytes(b: Box<[u8]>) -> ZBytes {
-    ZBytes(b)
 }
 
 /// The blinding pair, per prime, in Montgomery form: `u = r^e`, `v = r^-1`.
