@@ -4,7 +4,6 @@
 /** Wire field name → the id of the input that holds it on the page. */
 const FIELD_TO_INPUT = {
   site_cd: 'site-cd',
-  siteCd: 'site-cd',
   tno: 'tno',
   mod_type: 'mod-type',
   mod_mny: 'amount',
@@ -26,7 +25,6 @@ export function fieldInput(field) {
 
 const FIELD_SENTENCES = {
   site_cd: 'site_cd is your KCP merchant id: exactly 5 letters or digits, such as T0000.',
-  siteCd: 'site_cd is your KCP merchant id: exactly 5 letters or digits, such as T0000.',
   tno: "tno is KCP's transaction number: 1 to 14 digits, with no spaces or dashes.",
   mod_type: 'This mod_type is not one KCP accepts on the cancel endpoint.',
   mod_mny: 'The amount must be a whole number of won, more than 0 and no more than the balance before it.',

@@ -76,8 +76,10 @@ export class KcpRejectedError extends KcpError {
 
 /** KCP's server (or something in front of it) answered with a non-2xx HTTP status. */
 export class KcpHttpError extends KcpError {
-  constructor({ status, statusText, operation, body }) {
-    const mayHaveApplied = operation === 'cancel' || operation === 'refund' || operation === 'modify';
+  constructor({ status, statusText, operation, movesMoney, body }) {
+    // Whether the request moves money is the core's fact (the prepared request's movesMoney);
+    // when it is not known, assume it does: the warning is then only superfluous.
+    const mayHaveApplied = movesMoney !== false;
     super(
       'HTTP_ERROR',
       `KCP answered HTTP ${status}${statusText ? ` ${statusText}` : ''} to the ${operation} request` +
@@ -88,6 +90,7 @@ export class KcpHttpError extends KcpError {
     this.name = 'KcpHttpError';
     this.status = status;
     this.operation = operation;
+    if (typeof movesMoney === 'boolean') this.movesMoney = movesMoney;
     /** The start of the response body, for logs (KCP responses hold no secrets). */
     this.body = typeof body === 'string' ? body.slice(0, 1000) : '';
   }

@@ -77,10 +77,10 @@ impl PayType {
     /// The payment method, in a few English words.
     pub fn description(self) -> &'static str {
         match self {
-            PayType::Paca => "card (and easy pay)",
+            PayType::Paca => "card (incl. easy pay)",
             PayType::Pabk => "bank transfer",
             PayType::Pavc => "virtual account",
-            PayType::Pamc => "mobile phone",
+            PayType::Pamc => "mobile",
             PayType::Papt => "points",
             PayType::Patk => "gift certificate",
         }

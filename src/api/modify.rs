@@ -35,21 +35,21 @@ pub enum ModType {
     Stsc,
     /// `STPC`: partial cancel (refund) of an amount.
     Stpc,
-    /// `STMR`: capture (purchase request) of an authorised payment.
+    /// `STMR`: capture (delayed-capture merchants).
     Stmr,
     /// `STHD`: full refund of a virtual-account payment to an account.
     Sthd,
     /// `STPD`: partial refund of a virtual-account payment to an account.
     Stpd,
-    /// `STE1`: escrow, delivery started.
+    /// `STE1`: escrow: shipping started (with `deli_numb`, `deli_corp`).
     Ste1,
-    /// `STE2`: escrow, purchase confirmed.
+    /// `STE2`: escrow step 2.
     Ste2,
-    /// `STE3`: escrow, purchase refused.
+    /// `STE3`: escrow step 3.
     Ste3,
-    /// `STE4`: escrow, cancel before delivery.
+    /// `STE4`: escrow step 4.
     Ste4,
-    /// `STE5`: escrow, cancel after delivery.
+    /// `STE5`: escrow step 5.
     Ste5,
 }
 
@@ -116,19 +116,19 @@ impl ModType {
         }
     }
 
-    /// What it does, in a few English words.
+    /// What it does, in a few English words (as the playground shows it).
     pub fn description(self) -> &'static str {
         match self {
             ModType::Stsc => "full cancel",
             ModType::Stpc => "partial cancel (refund)",
-            ModType::Stmr => "capture",
-            ModType::Sthd => "full refund of a virtual-account payment to an account",
-            ModType::Stpd => "partial refund of a virtual-account payment to an account",
-            ModType::Ste1 => "escrow: delivery started",
-            ModType::Ste2 => "escrow: purchase confirmed",
-            ModType::Ste3 => "escrow: purchase refused",
-            ModType::Ste4 => "escrow: cancel before delivery",
-            ModType::Ste5 => "escrow: cancel after delivery",
+            ModType::Stmr => "capture (delayed-capture merchants)",
+            ModType::Sthd => "virtual account, full refund",
+            ModType::Stpd => "virtual account, partial refund",
+            ModType::Ste1 => "escrow: shipping started",
+            ModType::Ste2 => "escrow step 2",
+            ModType::Ste3 => "escrow step 3",
+            ModType::Ste4 => "escrow step 4",
+            ModType::Ste5 => "escrow step 5",
         }
     }
 }
