@@ -17,7 +17,9 @@ use zeroize::Zeroizing;
 
 type JsResult<T> = std::result::Result<T, JsValue>;
 
-/// Turns a core error into a JS `Error` with `name` `KcpError`, `code` and the error's fields.
+/// Turns a core error into a JS `Error` with `name` `KcpError`, `code` and the error's fields:
+/// the one place a core error is shaped (`toKcpError` in `pkg/src/errors.js` only gives it its
+/// class).
 fn to_js(err: Error) -> JsValue {
     let js = js_sys::Error::new(&err.to_string());
     js.set_name("KcpError");
