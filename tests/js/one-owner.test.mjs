@@ -196,6 +196,13 @@ describe('the declarations cannot drift from the runtime', () => {
     client.free();
   });
 
+  test('kcp-wasm/testing: every export has a declaration, and every declaration an export', async () => {
+    const testing = await import('kcp-wasm/testing');
+    const text = fs.readFileSync(path.join(root, 'pkg/src/testing/index.d.ts'), 'utf8');
+    const declared = new Set([...text.matchAll(/^export (?:declare )?(?:function|class|const) (\w+)/gm)].map((m) => m[1]));
+    assert.deepEqual(Object.keys(testing).filter((k) => k !== 'default').sort(), [...declared].sort());
+  });
+
   test('ERROR_CODES and the KcpErrorCode union are the same list', () => {
     const union = /export type KcpErrorCode =([\s\S]*?);/.exec(dts)[1];
     const declared = [...union.replace(/\/\*[\s\S]*?\*\//g, '').matchAll(/'([A-Z_]+)'/g)].map((m) => m[1]);
