@@ -14,7 +14,7 @@ import {
   kcpFacts,
 } from 'kcp-wasm';
 import { createKcpEmulator } from 'kcp-wasm/testing';
-import { explain, fieldInput, FIELD_INPUTS } from './messages.js';
+import { explain, fieldInput, FIELD_INPUTS, useFacts } from './messages.js';
 
 const $ = (id) => document.getElementById(id);
 const MAX_FILE_BYTES = 256 * 1024;
@@ -821,6 +821,7 @@ async function main() {
   }
   el.boot.hidden = true;
   facts = kcpFacts();
+  useFacts(facts);
   fillSelect(el.modType, facts.modTypes.filter((m) => m.operation === 'modify'));
   fillSelect(el.payType, facts.payTypes);
   wire();

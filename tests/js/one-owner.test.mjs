@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as kcp from 'kcp-wasm';
 import { runCli } from '../../pkg/src/cli.js';
-import { fieldInput } from '../../www/messages.js';
+import { explain, fieldInput, useFacts } from '../../www/messages.js';
 import { KCP, root } from './helpers.mjs';
 
 const { KcpClient, kcpFacts } = kcp;
@@ -47,7 +47,10 @@ describe('one validation owner: the same bad configuration, the same code and fi
       const cli = await cliError(args, env);
       assert.deepEqual({ code: cli.code, field: cli.field }, want, 'CLI');
       assert.equal(cli.exit, 1);
-      if (want.field === 'site_cd') assert.equal(fieldInput(want.field), 'site-cd', 'playground');
+      if (want.field === 'site_cd') {
+        assert.equal(fieldInput(want.field), 'site-cd', 'playground');
+        assert.match(explain({ ...want, message: 'x' }).text, /^site_cd is your KCP merchant id/, 'playground');
+      }
     });
   }
   test('a site_cd of the wrong type is the same field, spelled once', () => {
@@ -89,6 +92,13 @@ describe("the core's facts, and requests that carry them", () => {
       }
       if (m.full) assert.throws(() => client.prepareModify({ ...input, amount: 1 }), { field: 'mod_mny' }, m.code);
     }
+  });
+
+  test("the playground's sentences state the core's limits and codes", () => {
+    useFacts(facts);
+    assert.match(explain({ code: 'FIELD_INVALID', field: 'tno' }).text, new RegExp(`1 to ${facts.tnoMaxDigits} digits`));
+    assert.match(explain({ code: 'FIELD_INVALID', field: 'mod_desc' }).text, new RegExp(`${facts.maxReasonBytes} bytes`));
+    assert.ok(explain({ code: 'FIELD_INVALID', field: 'pay_type' }).text.includes(facts.payTypes.map((p) => p.code).join(', ')));
   });
 
   test('pay_types, paths, the method and the limits', () => {
