@@ -52,17 +52,18 @@ mod public_key;
 pub mod rsa_fast;
 #[cfg(not(feature = "internals"))]
 mod rsa_fast;
-mod sign;
 mod x509;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
 pub use api::{
-    Cancel, Environment, Expect, INQUIRY_PATH, Inquiry, InquiryResult, MODIFY_PATH, Merchant,
-    Modify, ModifyResult, Operation, PRODUCTION_URL, PreparedRequest, RESULT_CODES, Refund,
-    RefundAccount, ResultCode, ResultWarning, STAGING_URL, TaxSplit, parse_inquiry_response,
-    parse_modify_response, result_code,
+    Cancel, Environment, Expect, HTTP_METHOD, INQUIRY_PATH, Inquiry, InquiryResult, MAX_AMOUNT,
+    MAX_REASON_BYTES, MOD_TYPES, MODIFY_PATH, Merchant, ModType, Modify, ModifyResult, Operation,
+    PAY_TYPES, PRODUCTION_URL, PayType, PreparedRequest, REQUEST_HEADERS, RESULT_CODES, Refund,
+    RefundAccount, Reply, ResultCode, ResultWarning, STAGING_URL, TNO_MAX_DIGITS, TaxSplit,
+    cancel_plaintext, inquiry_plaintext, parse_inquiry_response, parse_modify_response,
+    result_code, validate_mod_type, validate_pay_type, validate_site_cd, validate_tno,
 };
 pub use cert::Certificate;
 #[cfg(feature = "internals")]
@@ -74,7 +75,3 @@ pub use key::{
     MIN_MODULUS_BITS, MerchantKey,
 };
 pub use public_key::PublicKey;
-pub use sign::{
-    MOD_TYPES, PAY_TYPES, cancel_plaintext, inquiry_plaintext, validate_mod_type,
-    validate_pay_type, validate_site_cd, validate_tno,
-};

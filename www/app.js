@@ -11,12 +11,34 @@ import {
   verifySignature,
   cancelPlaintext,
   inquiryPlaintext,
+  kcpFacts,
 } from 'kcp-wasm';
 import { createKcpEmulator } from 'kcp-wasm/testing';
-import { explain, fieldInput, FIELD_INPUTS } from './messages.js';
+import { explain, fieldInput, FIELD_INPUTS, useFacts } from './messages.js';
 
 const $ = (id) => document.getElementById(id);
 const MAX_FILE_BYTES = 256 * 1024;
+
+// What KCP's codes mean (partial? needs a refund account?) and its limits are the core's facts,
+// read once the module is loaded; the page restates none of them.
+let facts = null;
+const modTypeFacts = (code) => facts.modTypes.find((m) => m.code === code);
+/** The mod_type of the cancel and refund operations (STSC, STPC), as the core names them. */
+const modTypeOf = (op) => facts.modTypes.find((m) => m.operation === op)?.code;
+
+/** Fills a <select> with the core's codes, keeping the current choice when it is still offered. */
+function fillSelect(select, items) {
+  const current = select.value;
+  select.replaceChildren(
+    ...items.map((item) => {
+      const option = document.createElement('option');
+      option.value = item.code;
+      option.textContent = `${item.code} · ${item.description}`;
+      return option;
+    }),
+  );
+  if (items.some((item) => item.code === current)) select.value = current;
+}
 const SEED_AMOUNT = 10000;
 
 const el = {
@@ -304,7 +326,7 @@ function showOperationFields() {
   const modType = el.modType.value;
   $('fields-modify').hidden = op !== 'modify';
   $('fields-amounts').hidden = !(op === 'refund' || op === 'modify');
-  $('fields-account').hidden = !(op === 'modify' && (modType === 'STHD' || modType === 'STPD'));
+  $('fields-account').hidden = !(op === 'modify' && modTypeFacts(modType)?.needsRefundAccount === true);
   $('fields-extra').hidden = op !== 'modify';
   $('fields-inquiry').hidden = op !== 'inquiry';
   $('fields-reason').hidden = op === 'inquiry';
@@ -347,7 +369,7 @@ function requestInput() {
       const input = withReason({ tno, modType: el.modType.value });
       if (el.amount.value.trim() !== '') input.amount = el.amount.value.trim();
       if (el.remaining.value.trim() !== '') input.remaining = el.remaining.value.trim();
-      if (el.modType.value === 'STHD' || el.modType.value === 'STPD') {
+      if (modTypeFacts(el.modType.value)?.needsRefundAccount === true) {
         input.refundAccount = { bankCode: el.bankCode.value.trim(), account: el.account.value.trim(), depositor: el.depositor.value.trim() };
       }
       const extra = parseExtra(el.extra.value);
@@ -360,7 +382,7 @@ function requestInput() {
 function plaintextFor(siteCd, input) {
   const op = operation();
   if (op === 'inquiry') return inquiryPlaintext(siteCd, input.tno, input.payType);
-  const modType = op === 'cancel' ? 'STSC' : op === 'refund' ? 'STPC' : input.modType;
+  const modType = op === 'modify' ? input.modType : modTypeOf(op);
   return cancelPlaintext(siteCd, input.tno, modType);
 }
 
@@ -399,8 +421,8 @@ function refreshRequest() {
   prepared = null;
   preparedInput = null;
   const bytes = utf8Length(el.reason.value);
-  el.reasonCount.textContent = `${bytes} / 100 bytes`;
-  el.reasonCount.dataset.over = String(bytes > 100);
+  el.reasonCount.textContent = `${bytes} / ${facts.maxReasonBytes} bytes`;
+  el.reasonCount.dataset.over = String(bytes > facts.maxReasonBytes);
 
   let certInfo = null;
   if (certPem) {
@@ -798,6 +820,10 @@ async function main() {
     return;
   }
   el.boot.hidden = true;
+  facts = kcpFacts();
+  useFacts(facts);
+  fillSelect(el.modType, facts.modTypes.filter((m) => m.operation === 'modify'));
+  fillSelect(el.payType, facts.payTypes);
   wire();
   refreshAll();
   document.documentElement.dataset.ready = 'true';

@@ -4,7 +4,6 @@
 /** Wire field name → the id of the input that holds it on the page. */
 const FIELD_TO_INPUT = {
   site_cd: 'site-cd',
-  siteCd: 'site-cd',
   tno: 'tno',
   mod_type: 'mod-type',
   mod_mny: 'amount',
@@ -24,15 +23,23 @@ export function fieldInput(field) {
   return FIELD_TO_INPUT[field] ?? null;
 }
 
+// KCP's limits and codes in these sentences are the core's facts (kcpFacts), handed over once
+// the module is loaded: the page restates none of them.
+let facts = null;
+
+/** Hands over the core's facts (`kcpFacts()` of kcp-wasm), once it is loaded. */
+export function useFacts(value) {
+  facts = value;
+}
+
 const FIELD_SENTENCES = {
   site_cd: 'site_cd is your KCP merchant id: exactly 5 letters or digits, such as T0000.',
-  siteCd: 'site_cd is your KCP merchant id: exactly 5 letters or digits, such as T0000.',
-  tno: "tno is KCP's transaction number: 1 to 14 digits, with no spaces or dashes.",
+  tno: (f) => `tno is KCP's transaction number: 1 to ${f.tnoMaxDigits} digits, with no spaces or dashes.`,
   mod_type: 'This mod_type is not one KCP accepts on the cancel endpoint.',
   mod_mny: 'The amount must be a whole number of won, more than 0 and no more than the balance before it.',
-  rem_mny: 'The balance before must be a whole number of won (at most 12 digits): what could still be cancelled before this request.',
-  mod_desc: 'The reason must fit in 100 bytes of UTF-8 (about 33 Korean characters) and cannot contain line breaks or “^”.',
-  pay_type: 'pay_type must be one of KCP’s payment types (PACA, PABK, PAVC, PAMC, PAPT, PATK).',
+  rem_mny: (f) => `The balance before must be a whole number of won (at most ${String(f.maxAmount).length} digits): what could still be cancelled before this request.`,
+  mod_desc: (f) => `The reason must fit in ${f.maxReasonBytes} bytes of UTF-8 (about ${Math.floor(f.maxReasonBytes / 3)} Korean characters) and cannot contain line breaks or “^”.`,
+  pay_type: (f) => `pay_type must be one of KCP’s payment types (${f.payTypes.map((p) => p.code).join(', ')}).`,
   mod_bankcode: 'A virtual-account refund needs the bank code, the account number and the depositor.',
   mod_account: 'A virtual-account refund needs the bank code, the account number and the depositor.',
   mod_depositor: 'A virtual-account refund needs the bank code, the account number and the depositor.',
@@ -89,7 +96,8 @@ export function explain(error, context = {}) {
       };
     case 'FIELD_INVALID':
     case 'CONFIG_INVALID': {
-      const sentence = FIELD_SENTENCES[error.field];
+      const entry = FIELD_SENTENCES[error.field];
+      const sentence = typeof entry === 'function' ? (facts === null ? undefined : entry(facts)) : entry;
       if (!sentence) return { text: `The field ${error.field ?? ''} is invalid.`.replace('  ', ' '), detail };
       // The library's own words only where they add the specifics (amounts, byte counts, names).
       const specific = DETAILED_FIELDS.has(error.field) && error.message

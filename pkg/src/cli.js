@@ -297,9 +297,6 @@ async function cmdSend(command, ctx) {
   const keyPem = readFileArg(need(values, 'key', 'KCP_KEY_FILE', env), 'key');
   const tno = need(values, 'tno', undefined, env);
   const environment = values.env ?? env.KCP_ENV ?? 'staging';
-  if (environment !== 'staging' && environment !== 'production') {
-    throw new UsageError(`--env must be staging or production, not '${environment}'`);
-  }
   let timeoutMs;
   if (values['timeout-ms'] !== undefined) {
     timeoutMs = Number(values['timeout-ms']);

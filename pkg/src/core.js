@@ -88,13 +88,6 @@ function requireString(value, field, code = 'FIELD_INVALID') {
   return value;
 }
 
-/** `undefined` (no password: fine for an unencrypted key, a clear CONFIG_INVALID otherwise) or a string. */
-function optionalPassword(value) {
-  if (value !== undefined && value !== null && typeof value !== 'string') {
-    throw new KcpError('CONFIG_INVALID', `password must be a string, got ${typeof value}`, { field: 'password' });
-  }
-}
-
 function requireObject(value, what, code = 'FIELD_INVALID') {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new KcpError(code, `${what} must be an object`);
@@ -139,9 +132,7 @@ export class KcpSigner {
   /** Decrypts a private key (PEM or DER bytes; KCP's PKCS#12-PBE form, PBES2, PKCS#8 or PKCS#1). */
   static fromPem(pem, password) {
     return call(() => {
-      const text = keyText(pem);
-      optionalPassword(password);
-      return new KcpSigner(wasm.Signer.fromPem(text, password ?? undefined));
+      return new KcpSigner(wasm.Signer.fromPem(keyText(pem), password));
     });
   }
 
@@ -198,6 +189,15 @@ export function resultCodes() {
   return call(() => toPlain(wasm.resultCodes()));
 }
 
+/**
+ * What the core knows about KCP, for code that must not restate it: hosts, paths, the HTTP
+ * method, limits (`maxAmount`, `maxReasonBytes`, `tnoMaxDigits`), and every `mod_type` and
+ * `pay_type` with its facts (partial? needs a refund account? moves money?).
+ */
+export function kcpFacts() {
+  return call(() => toPlain(wasm.kcpFacts()));
+}
+
 /** Verifies a `kcp_sign_data` signature of `plaintext` against the certificate's public key. */
 export function verifySignature(certificatePem, plaintext, signature) {
   return call(() =>
@@ -221,17 +221,18 @@ export function inquiryPlaintext(siteCd, tno, payType) {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
-function preparedFrom(value) {
-  const p = toPlain(value);
-  return {
-    url: p.url,
-    method: p.method,
-    headers: { ...p.headers },
-    body: p.body,
-    operation: p.operation,
-    plaintext: p.plaintext,
-    expect: p.expect,
-  };
+/** The facade's prepared request as a plain object: every fact is the core's. */
+function view(handle) {
+  return toPlain(handle.view());
+}
+
+/** A plain copy of a prepared request; the facade's handle is freed at once. */
+function viewOnce(handle) {
+  try {
+    return view(handle);
+  } finally {
+    handle.free();
+  }
 }
 
 /**
@@ -247,23 +248,15 @@ export class KcpClient {
     call(() => {
       requireObject(options, 'KcpClient options', 'CONFIG_INVALID');
       const { siteCd, certificate, privateKey, password, environment, baseUrl, fetch, timeoutMs } = options;
-      requireString(siteCd, 'site_cd', 'CONFIG_INVALID');
-      requireString(certificate, 'certificate', 'CERT_MALFORMED');
-      optionalPassword(password);
-      if (environment !== undefined && environment !== 'staging' && environment !== 'production') {
-        throw new KcpError('CONFIG_INVALID', "environment must be 'staging' or 'production'", { field: 'environment' });
-      }
-      if (baseUrl !== undefined) requireString(baseUrl, 'baseUrl', 'CONFIG_INVALID');
+      // The merchant's configuration is checked by the core alone (Merchant::from_pem); only
+      // the options of the JavaScript layer itself (fetch, timeoutMs) are checked here.
       if (fetch !== undefined && typeof fetch !== 'function') {
         throw new KcpError('CONFIG_INVALID', 'fetch must be a function', { field: 'fetch' });
       }
       this.#timeoutMs = checkTimeout(timeoutMs, DEFAULT_TIMEOUT_MS);
       this.#fetch = fetch;
-      const config = { siteCd, certificate, privateKey: keyText(privateKey) };
-      if (password !== undefined && password !== null) config.password = password;
-      if (environment !== undefined) config.environment = environment;
-      if (baseUrl !== undefined) config.baseUrl = baseUrl;
-      this.#merchant = new wasm.Merchant(config);
+      const key = privateKey === undefined || privateKey === null ? privateKey : keyText(privateKey);
+      this.#merchant = new wasm.Merchant({ siteCd, certificate, privateKey: key, password, environment, baseUrl });
     });
   }
 
@@ -286,55 +279,62 @@ export class KcpClient {
 
   /** Full cancel (`mod_type` STSC). */
   prepareCancel(input) {
-    return call(() => preparedFrom(this.#live().prepareCancel(requireObject(input, 'cancel input'))));
+    return call(() => viewOnce(this.#live().prepareCancel(input)));
   }
 
   /** Partial cancel / refund (`mod_type` STPC): `amount` now, out of the `remaining` balance before it. */
   prepareRefund(input) {
-    return call(() => preparedFrom(this.#live().prepareRefund(requireObject(input, 'refund input'))));
+    return call(() => viewOnce(this.#live().prepareRefund(input)));
   }
 
   /** Any other `mod_type` on the cancel endpoint (STMR capture, STHD/STPD refunds to an account, escrow steps...). */
   prepareModify(input) {
-    return call(() => preparedFrom(this.#live().prepareModify(requireObject(input, 'modify input'))));
+    return call(() => viewOnce(this.#live().prepareModify(input)));
   }
 
   /** Transaction inquiry (`/std/inquery`). */
   prepareInquiry(input) {
-    return call(() => preparedFrom(this.#live().prepareInquiry(requireObject(input, 'inquiry input'))));
+    return call(() => viewOnce(this.#live().prepareInquiry(input)));
   }
 
   /** Sends a full cancel. Never retried: on OUTCOME_UNKNOWN, inquire before anything else. */
   cancel(input, options) {
-    return this.#send(() => this.prepareCancel(input), options, wasm.parseModifyResponse);
+    return this.#send((m) => m.prepareCancel(input), options);
   }
 
   /** Sends a partial cancel / refund. Never retried: on OUTCOME_UNKNOWN, inquire before anything else. */
   refund(input, options) {
-    return this.#send(() => this.prepareRefund(input), options, wasm.parseModifyResponse);
+    return this.#send((m) => m.prepareRefund(input), options);
   }
 
   /** Sends any other modification. Never retried. */
   modify(input, options) {
-    return this.#send(() => this.prepareModify(input), options, wasm.parseModifyResponse);
+    return this.#send((m) => m.prepareModify(input), options);
   }
 
   /** Sends a transaction inquiry. */
   inquire(input, options) {
-    return this.#send(() => this.prepareInquiry(input), options, wasm.parseInquiryResponse);
+    return this.#send((m) => m.prepareInquiry(input), options);
   }
 
-  async #send(prepare, options, parse) {
-    const prepared = prepare();
-    const opts = options ?? {};
-    requireObject(opts, 'request options', 'CONFIG_INVALID');
-    const timeoutMs = checkTimeout(opts.timeoutMs, this.#timeoutMs);
-    const fetchFn = this.#fetch ?? globalThis.fetch;
-    if (typeof fetchFn !== 'function') {
-      throw new KcpError('CONFIG_INVALID', 'no fetch: this runtime has no globalThis.fetch; pass `fetch` to new KcpClient', { field: 'fetch' });
+  // The facade keeps the prepared request (and what its reply must match) until the reply is
+  // read by the endpoint's own parser: nothing about it is decided or carried here.
+  async #send(prepare, options) {
+    const handle = call(() => prepare(this.#live()));
+    try {
+      const prepared = call(() => view(handle));
+      const opts = options ?? {};
+      requireObject(opts, 'request options', 'CONFIG_INVALID');
+      const timeoutMs = checkTimeout(opts.timeoutMs, this.#timeoutMs);
+      const fetchFn = this.#fetch ?? globalThis.fetch;
+      if (typeof fetchFn !== 'function') {
+        throw new KcpError('CONFIG_INVALID', 'no fetch: this runtime has no globalThis.fetch; pass `fetch` to new KcpClient', { field: 'fetch' });
+      }
+      const text = await sendPrepared(fetchFn, prepared, { signal: opts.signal, timeoutMs });
+      return call(() => toPlain(handle.parse(text)));
+    } finally {
+      handle.free();
     }
-    const text = await sendPrepared(fetchFn, prepared, { signal: opts.signal, timeoutMs });
-    return call(() => toPlain(parse(text, prepared.expect)));
   }
 
   /** Wipes the key from wasm memory. Further calls throw FREED. Safe to call twice. */

@@ -1,5 +1,5 @@
 // The error hierarchy of kcp-wasm. Callers branch on `code` (stable), never on messages.
-// Facade errors arrive as plain `Error`s with a `code`; `toKcpError` gives them their class.
+// Facade errors arrive as plain `Error`s shaped by the facade; `toKcpError` gives them their class.
 
 /** Every code an error of this package can carry. */
 export const ERROR_CODES = Object.freeze([
@@ -76,8 +76,10 @@ export class KcpRejectedError extends KcpError {
 
 /** KCP's server (or something in front of it) answered with a non-2xx HTTP status. */
 export class KcpHttpError extends KcpError {
-  constructor({ status, statusText, operation, body }) {
-    const mayHaveApplied = operation === 'cancel' || operation === 'refund' || operation === 'modify';
+  constructor({ status, statusText, operation, movesMoney, body }) {
+    // Whether the request moves money is the core's fact (the prepared request's movesMoney);
+    // when it is not known, assume it does: the warning is then only superfluous.
+    const mayHaveApplied = movesMoney !== false;
     super(
       'HTTP_ERROR',
       `KCP answered HTTP ${status}${statusText ? ` ${statusText}` : ''} to the ${operation} request` +
@@ -88,6 +90,7 @@ export class KcpHttpError extends KcpError {
     this.name = 'KcpHttpError';
     this.status = status;
     this.operation = operation;
+    if (typeof movesMoney === 'boolean') this.movesMoney = movesMoney;
     /** The start of the response body, for logs (KCP responses hold no secrets). */
     this.body = typeof body === 'string' ? body.slice(0, 1000) : '';
   }
@@ -166,25 +169,20 @@ export function notSentCode(error) {
   return undefined;
 }
 
-/** Converts anything the wasm facade throws into the matching KcpError subclass. */
+/**
+ * Gives what the wasm facade throws its class. A core error is shaped once, by the facade
+ * (src/wasm/mod.rs `to_js`: `code`, the message, `field`, and for KCP_REJECTED KCP's reply and
+ * the hint): its fields are copied here as they are, and only the class is chosen.
+ */
 export function toKcpError(error) {
   if (error instanceof KcpError) return error;
   const code = error !== null && typeof error === 'object' ? error.code : undefined;
   if (typeof code === 'string' && code.length > 0) {
-    if (code === 'KCP_REJECTED') {
-      return new KcpRejectedError({
-        resCd: String(error.resCd ?? ''),
-        resMsg: error.resMsg,
-        resEnMsg: error.resEnMsg,
-        raw: toPlain(error.raw),
-        hint: error.hint,
-        message: error.message,
-      });
-    }
-    const field = typeof error.field === 'string' ? error.field : undefined;
+    const { code: _code, name: _name, ...fields } = error;
     let message = String(error.message ?? code);
     if (code === 'RANDOM_UNAVAILABLE') message += randomHint();
-    return new KcpError(code, message, { field });
+    if (code === 'KCP_REJECTED') return new KcpRejectedError({ ...fields, message });
+    return Object.assign(new KcpError(code, message), fields);
   }
   // A wasm trap (a Rust panic is compiled to abort) or a glue failure: a bug, not user input.
   const message = error instanceof Error ? error.message : String(error);

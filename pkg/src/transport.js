@@ -3,15 +3,13 @@
 // and a second identical request could refund twice.
 import { KcpError, KcpHttpError, KcpNetworkError, KcpOutcomeUnknownError, notSentCode } from './errors.js';
 
-const CHANGES_MONEY = new Set(['cancel', 'refund', 'modify']);
-
 function tnoOf(prepared) {
   return prepared.expect && typeof prepared.expect.tno === 'string' ? prepared.expect.tno : undefined;
 }
 
 /**
  * @param {typeof fetch} fetchFn
- * @param {{url: string, method: string, headers: Record<string,string>, body: string, operation: string, expect?: {tno?: string}}} prepared
+ * @param {{url: string, method: string, headers: Record<string,string>, body: string, operation: string, movesMoney: boolean, expect?: {tno?: string}}} prepared the core's prepared request: every fact is its own
  * @param {{signal?: AbortSignal, timeoutMs: number}} options
  * @returns {Promise<string>} the response body text of a 2xx answer
  */
@@ -61,14 +59,14 @@ export async function sendPrepared(fetchFn, prepared, { signal, timeoutMs }) {
     }
     const reason = why ?? 'network';
     const details = { operation, reason, cause, tno: tnoOf(prepared) };
-    throw CHANGES_MONEY.has(operation) ? new KcpOutcomeUnknownError(details) : new KcpNetworkError(details);
+    throw prepared.movesMoney === false ? new KcpNetworkError(details) : new KcpOutcomeUnknownError(details);
   } finally {
     clearTimeout(timer);
     if (signal) signal.removeEventListener('abort', onAbort);
   }
 
   if (!response.ok) {
-    throw new KcpHttpError({ status: response.status, statusText: response.statusText, operation, body: text });
+    throw new KcpHttpError({ status: response.status, statusText: response.statusText, operation, movesMoney: prepared.movesMoney, body: text });
   }
   return text;
 }

@@ -75,6 +75,8 @@ export declare class KcpHttpError extends KcpError {
   readonly code: 'HTTP_ERROR';
   readonly status: number;
   readonly operation: Operation;
+  /** Whether the request moves money (then the change may or may not have been applied). */
+  readonly movesMoney?: boolean;
   /** The first 1000 characters of the response body. */
   readonly body: string;
 }
@@ -103,6 +105,17 @@ export declare class KcpOutcomeUnknownError extends KcpError {
   /** The transaction the request was about. */
   readonly tno?: string;
 }
+
+/**
+ * Every error kcp-wasm throws, keyed on `code`: `switch (e.code)` narrows to the class and its
+ * fields (`KCP_REJECTED` to `KcpRejectedError`, `OUTCOME_UNKNOWN` to `KcpOutcomeUnknownError`, …).
+ */
+export type KcpAnyError =
+  | KcpRejectedError
+  | KcpHttpError
+  | KcpNetworkError
+  | KcpOutcomeUnknownError
+  | (KcpError & { readonly code: Exclude<KcpErrorCode, 'KCP_REJECTED' | 'HTTP_ERROR' | 'NETWORK_ERROR' | 'OUTCOME_UNKNOWN'> });
 
 /**
  * Loads the WebAssembly module. Only needed with the `browser`/`default` entry; on Node, Deno,
@@ -289,9 +302,9 @@ export interface InquiryInput {
 
 export type Operation = 'cancel' | 'refund' | 'modify' | 'inquiry';
 
-/** What the client checks KCP's answer against; hand it back unchanged. */
+/** What the client checks KCP's answer against (kept by the client; shown for logs). */
 export interface Expect {
-  operation: string;
+  operation: Operation;
   tno: string;
   modType?: string;
   payType?: string;
@@ -308,10 +321,57 @@ export interface PreparedRequest {
   /** The JSON body (amounts as JSON strings). */
   body: string;
   operation: Operation;
+  /**
+   * Whether the request moves money (every cancel, refund and modification; never an inquiry):
+   * then it must never be re-sent blindly, and no answer means an unknown outcome.
+   */
+  movesMoney: boolean;
   /** What `kcp_sign_data` signs (no secret in it). */
   plaintext: string;
   expect: Expect;
 }
+
+/** A `mod_type` and what KCP says about it (the core's facts). */
+export interface ModTypeFacts {
+  code: string;
+  /** The operation a request of this `mod_type` is reported as (`STSC` cancel, `STPC` refund). */
+  operation: Exclude<Operation, 'inquiry'>;
+  /** Takes an amount and the balance before it (`STPC`, `STPD`). */
+  partial: boolean;
+  /** Cancels all that remains and takes no amount (`STSC`, `STHD`). */
+  full: boolean;
+  /** Needs the account a virtual-account payment is refunded to (`STHD`, `STPD`). */
+  needsRefundAccount: boolean;
+  movesMoney: boolean;
+  description: string;
+}
+
+/** A `pay_type` of the inquiry (the core's facts). */
+export interface PayTypeFacts {
+  code: string;
+  movesMoney: boolean;
+  description: string;
+}
+
+/** What the core knows about KCP: hosts, paths, limits, codes. */
+export interface KcpFacts {
+  productionUrl: string;
+  stagingUrl: string;
+  modifyPath: string;
+  inquiryPath: string;
+  method: 'POST';
+  /** Largest amount KCP's 12-digit amount fields hold. */
+  maxAmount: number;
+  /** Largest `mod_desc`, in UTF-8 bytes. */
+  maxReasonBytes: number;
+  /** A `tno` is 1 to this many digits. */
+  tnoMaxDigits: number;
+  modTypes: ModTypeFacts[];
+  payTypes: PayTypeFacts[];
+}
+
+/** What the core knows about KCP, for code that must not restate it (emulators, forms). */
+export declare function kcpFacts(): KcpFacts;
 
 export interface ModifyResult {
   resCd: '0000';

@@ -1,35 +1,43 @@
 //! KCP's endpoints: requests (validated, signed, encoded as JSON) and their replies.
 //!
-//! [`Merchant`] holds what every request needs — `site_cd`, the certificate, the key and the
-//! server — and turns a plain request value into a [`PreparedRequest`]: URL and JSON body, ready
-//! for any HTTP client. The reply text goes back through [`parse_modify_response`] or
-//! [`parse_inquiry_response`], which tell KCP's success from its refusals and check that the
-//! reply matches the request.
+//! Each endpoint has its module, which owns everything KCP expects of it — its codes and their
+//! facts, request values and their validation, the plaintext, the wire form and the reply:
+//! [`modify`] (cancel, refund, other modifications) and [`inquiry`]. What they share lives here:
+//! the [`Merchant`] (`site_cd`, certificate, key and server), the [`Environment`], the signed
+//! body and the [`PreparedRequest`] every endpoint returns, which carries every wire and safety
+//! fact (URL, method, headers, body, whether it moves money, what the reply must match) so that
+//! no HTTP layer has to decide any of them.
 
-mod request;
-mod response;
+mod fields;
+pub mod inquiry;
+pub mod modify;
+mod reply;
 mod result_codes;
 
-pub use request::{Cancel, Inquiry, Modify, Refund, RefundAccount, TaxSplit};
-pub use response::{
-    InquiryResult, ModifyResult, ResultWarning, parse_inquiry_response, parse_modify_response,
+pub use fields::{MAX_AMOUNT, TNO_MAX_DIGITS, validate_site_cd, validate_tno};
+pub use inquiry::{
+    INQUIRY_PATH, Inquiry, InquiryResult, PAY_TYPES, PayType, inquiry_plaintext,
+    parse_inquiry_response, validate_pay_type,
 };
-
+pub use modify::{
+    Cancel, MAX_REASON_BYTES, MOD_TYPES, MODIFY_PATH, ModType, Modify, ModifyResult, Refund,
+    RefundAccount, ResultWarning, TaxSplit, cancel_plaintext, parse_modify_response,
+    validate_mod_type,
+};
 pub use result_codes::{RESULT_CODES, ResultCode, result_code};
 
 use crate::cert::Certificate;
 use crate::error::{Error, Result};
 use crate::key::MerchantKey;
-use crate::sign;
 
 /// KCP's production host.
 pub const PRODUCTION_URL: &str = "https://spl.kcp.co.kr";
 /// KCP's staging (test) host.
 pub const STAGING_URL: &str = "https://stg-spl.kcp.co.kr";
-/// Path of the cancel / refund / modification endpoint.
-pub const MODIFY_PATH: &str = "/gw/mod/v1/cancel";
-/// Path of the transaction inquiry endpoint (KCP's spelling).
-pub const INQUIRY_PATH: &str = "/std/inquery";
+/// The HTTP method of every KCP request.
+pub const HTTP_METHOD: &str = "POST";
+/// The headers of every KCP request.
+pub const REQUEST_HEADERS: &[(&str, &str)] = &[("Content-Type", "application/json; charset=utf-8")];
 
 /// Which KCP server requests go to.
 ///
@@ -171,7 +179,7 @@ pub struct Expect {
     pub remaining_after: Option<u64>,
 }
 
-/// A signed request, ready to `POST` as `application/json`.
+/// A signed request, ready to send: every fact an HTTP layer needs, so that it decides nothing.
 ///
 /// ```
 /// # use kcp_wasm::*;
@@ -180,6 +188,7 @@ pub struct Expect {
 /// # let merchant = Merchant::new("T0000", cert, key, Environment::Staging)?;
 /// let request = merchant.inquiry(&Inquiry { tno: "21234567890123".into(), pay_type: "PACA".into() })?;
 /// assert_eq!(request.url, "https://stg-spl.kcp.co.kr/std/inquery");
+/// assert_eq!((request.method, request.moves_money), ("POST", false));
 /// assert_eq!(request.operation, Operation::Inquiry);
 /// let body: serde_json::Value = serde_json::from_str(&request.body).unwrap();
 /// assert!(body["kcp_sign_data"].as_str().is_some_and(|s| s.len() == 344));
@@ -189,14 +198,41 @@ pub struct Expect {
 pub struct PreparedRequest {
     /// Full URL of the endpoint.
     pub url: String,
+    /// The HTTP method ([`HTTP_METHOD`]).
+    pub method: &'static str,
+    /// The HTTP headers ([`REQUEST_HEADERS`]).
+    pub headers: &'static [(&'static str, &'static str)],
     /// The JSON body (amounts as JSON strings, as KCP's samples send them).
     pub body: String,
     /// The operation.
     pub operation: Operation,
+    /// Whether the request moves money: then it is never re-sent blindly, and a request that got
+    /// no answer has an unknown outcome.
+    pub moves_money: bool,
     /// The plaintext that `kcp_sign_data` signs (not secret).
     pub plaintext: String,
     /// What the reply must agree with; hand it to the response parser.
     pub expect: Expect,
+}
+
+impl PreparedRequest {
+    /// Reads KCP's reply to this request with its endpoint's parser: [`Reply::Modify`] for a
+    /// modification, [`Reply::Inquiry`] for an inquiry.
+    pub fn parse_reply(&self, text: &str) -> Result<Reply> {
+        match self.operation {
+            Operation::Inquiry => parse_inquiry_response(text, &self.expect).map(Reply::Inquiry),
+            _ => parse_modify_response(text, &self.expect).map(Reply::Modify),
+        }
+    }
+}
+
+/// KCP's reply to a [`PreparedRequest`], read by its endpoint's parser.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Reply {
+    /// The reply to a cancel, refund or other modification.
+    Modify(ModifyResult),
+    /// The reply to an inquiry.
+    Inquiry(InquiryResult),
 }
 
 impl std::fmt::Debug for PreparedRequest {
@@ -205,7 +241,9 @@ impl std::fmt::Debug for PreparedRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PreparedRequest")
             .field("url", &self.url)
+            .field("method", &self.method)
             .field("operation", &self.operation)
+            .field("moves_money", &self.moves_money)
             .field("plaintext", &self.plaintext)
             .field(
                 "body",
@@ -260,7 +298,7 @@ impl Merchant {
         key: MerchantKey,
         environment: Environment,
     ) -> Result<Self> {
-        sign::validate_site_cd(site_cd)?;
+        check_site_cd(site_cd)?;
         let base_url = environment.base_url()?;
         if !certificate.matches(&key) {
             return Err(Error::KeyCertMismatch);
@@ -271,6 +309,39 @@ impl Merchant {
             key,
             base_url,
         })
+    }
+
+    /// The one place a merchant's configuration is checked: `site_cd`, the environment, the
+    /// certificate (PEM), then the private key (PEM or a bare base64 DER body) and its password,
+    /// cheap checks first (the key is decrypted last). Errors name the configuration field:
+    /// `site_cd` (`CONFIG_INVALID`), `environment` / `baseUrl`, the certificate's and key's own
+    /// codes, and `password` (`CONFIG_INVALID`) for an encrypted key given no or an empty
+    /// password — most often an unset environment variable — rather than "wrong password".
+    ///
+    /// ```
+    /// use kcp_wasm::{Environment, Merchant};
+    /// let cert = include_str!("../../tests/fixtures/kcp/splCert.pem");
+    /// let key = include_str!("../../tests/fixtures/kcp/splPrikeyPKCS8.pem");
+    /// let m = Merchant::from_pem("T0000", cert, key, Some("changeit"), Environment::Staging)?;
+    /// assert_eq!(m.site_cd(), "T0000");
+    /// let bad = Merchant::from_pem("T00", cert, key, Some("changeit"), Environment::Staging).unwrap_err();
+    /// assert_eq!((bad.code(), bad.field()), ("CONFIG_INVALID", Some("site_cd")));
+    /// let unset = Merchant::from_pem("T0000", cert, key, None, Environment::Staging).unwrap_err();
+    /// assert_eq!((unset.code(), unset.field()), ("CONFIG_INVALID", Some("password")));
+    /// # Ok::<(), kcp_wasm::Error>(())
+    /// ```
+    pub fn from_pem(
+        site_cd: &str,
+        certificate_pem: &str,
+        private_key_pem: &str,
+        password: Option<&str>,
+        environment: Environment,
+    ) -> Result<Self> {
+        check_site_cd(site_cd)?;
+        environment.base_url()?;
+        let certificate = Certificate::from_pem(certificate_pem)?;
+        let key = read_key(private_key_pem, password)?;
+        Self::new(site_cd, certificate, key, environment)
     }
 
     /// The merchant's `site_cd`.
@@ -288,88 +359,61 @@ impl Merchant {
         &self.cert_info
     }
 
-    /// Full cancel (`STSC`) of what remains of a transaction.
-    pub fn cancel(&self, request: &Cancel) -> Result<PreparedRequest> {
-        self.modify_as(&request.to_modify(), Operation::Cancel)
-    }
-
-    /// Partial refund (`STPC`) of `amount` out of the `remaining` cancellable balance.
-    pub fn refund(&self, request: &Refund) -> Result<PreparedRequest> {
-        self.modify_as(&request.to_modify(), Operation::Refund)
-    }
-
-    /// Any modification on the cancel endpoint (`STMR`, `STHD`, `STPD`, `STE1`…, or the two
-    /// above), with the fields its `mod_type` needs.
-    pub fn modify(&self, request: &Modify) -> Result<PreparedRequest> {
-        let operation = match request.mod_type.as_str() {
-            "STSC" => Operation::Cancel,
-            "STPC" => Operation::Refund,
-            _ => Operation::Modify,
-        };
-        self.modify_as(request, operation)
-    }
-
-    /// Transaction inquiry (`/std/inquery`).
-    pub fn inquiry(&self, request: &Inquiry) -> Result<PreparedRequest> {
-        let plaintext = sign::inquiry_plaintext(&self.site_cd, &request.tno, &request.pay_type)?;
-        let mut body = self.signed_body(&request.tno, &plaintext)?;
-        body.insert("pay_type".into(), request.pay_type.clone().into());
-        Ok(PreparedRequest {
-            url: format!("{}{INQUIRY_PATH}", self.base_url),
-            body: serde_json::Value::Object(body).to_string(),
-            operation: Operation::Inquiry,
-            plaintext,
-            expect: Expect {
-                operation: Operation::Inquiry,
-                tno: request.tno.clone(),
-                mod_type: None,
-                pay_type: Some(request.pay_type.clone()),
-                amount: None,
-                remaining_after: None,
-            },
-        })
-    }
-
-    /// The fields every request starts with: who, which transaction, and the proof.
-    fn signed_body(
+    /// Signs `plaintext` and builds the request every endpoint sends: `site_cd`, `tno`,
+    /// `kcp_cert_info`, `kcp_sign_data`, then the endpoint's own (already validated) fields.
+    fn prepare(
         &self,
+        path: &str,
+        plaintext: String,
         tno: &str,
-        plaintext: &str,
-    ) -> Result<serde_json::Map<String, serde_json::Value>> {
+        fields: Vec<(String, String)>,
+        moves_money: bool,
+        expect: Expect,
+    ) -> Result<PreparedRequest> {
         let mut body = serde_json::Map::new();
         body.insert("site_cd".into(), self.site_cd.clone().into());
         body.insert("tno".into(), tno.into());
         body.insert("kcp_cert_info".into(), self.cert_info.clone().into());
-        body.insert("kcp_sign_data".into(), self.key.sign(plaintext)?.into());
-        Ok(body)
-    }
-
-    fn modify_as(&self, request: &Modify, operation: Operation) -> Result<PreparedRequest> {
-        let plaintext = sign::cancel_plaintext(&self.site_cd, &request.tno, &request.mod_type)?;
-        // Validate every field before the (comparatively expensive) signature.
-        let fields = request.wire_fields()?;
-        let mut body = self.signed_body(&request.tno, &plaintext)?;
-        body.insert("mod_type".into(), request.mod_type.clone().into());
+        body.insert("kcp_sign_data".into(), self.key.sign(&plaintext)?.into());
         for (name, value) in fields {
             body.insert(name, value.into());
         }
-        let remaining_after = match (request.mod_type.as_str(), request.amount, request.remaining) {
-            ("STPC" | "STPD", Some(amount), Some(remaining)) => Some(remaining - amount),
-            _ => None,
-        };
         Ok(PreparedRequest {
-            url: format!("{}{MODIFY_PATH}", self.base_url),
+            url: format!("{}{path}", self.base_url),
+            method: HTTP_METHOD,
+            headers: REQUEST_HEADERS,
             body: serde_json::Value::Object(body).to_string(),
-            operation,
+            operation: expect.operation,
+            moves_money,
             plaintext,
-            expect: Expect {
-                operation,
-                tno: request.tno.clone(),
-                mod_type: Some(request.mod_type.clone()),
-                pay_type: None,
-                amount: request.amount,
-                remaining_after,
-            },
+            expect,
         })
+    }
+}
+
+/// `site_cd` as a configuration value: `CONFIG_INVALID` on `site_cd`.
+fn check_site_cd(site_cd: &str) -> Result<()> {
+    validate_site_cd(site_cd).map_err(|_| {
+        Error::config_invalid("site_cd", "must be 5 ASCII letters or digits (e.g. T0000)")
+    })
+}
+
+/// Decrypts a key. An encrypted key with no password (e.g. an unset environment variable) or an
+/// empty one is `CONFIG_INVALID` on `password`, not "the password is wrong".
+pub(crate) fn read_key(pem: &str, password: Option<&str>) -> Result<MerchantKey> {
+    match MerchantKey::from_pem(pem, password.unwrap_or("")) {
+        Err(Error::KeyPasswordIncorrect) if password.is_none_or(str::is_empty) => {
+            Err(Error::config_invalid(
+                "password",
+                if password.is_none() {
+                    "the private key is encrypted and no password was given (it is undefined: \
+                     is the environment variable that should hold it set?)"
+                } else {
+                    "the private key is encrypted and the password given is empty (is the \
+                     environment variable that should hold it set?)"
+                },
+            ))
+        }
+        other => other,
     }
 }

@@ -6,8 +6,8 @@
 //! becomes a thrown `Error` with a stable `code`, so the instance stays usable after it.
 
 use crate::api::{
-    Cancel, Environment, Expect, Inquiry, Merchant as CoreMerchant, Modify, Operation,
-    PreparedRequest, Refund, RefundAccount, TaxSplit,
+    Cancel, Environment, Inquiry, InquiryResult, Merchant as CoreMerchant, ModType, Modify,
+    ModifyResult, PayType, PreparedRequest, Refund, RefundAccount, Reply, TaxSplit, read_key,
 };
 use crate::{Certificate, Error, MerchantKey};
 use js_sys::{Object, Reflect};
@@ -17,7 +17,9 @@ use zeroize::Zeroizing;
 
 type JsResult<T> = std::result::Result<T, JsValue>;
 
-/// Turns a core error into a JS `Error` with `name` `KcpError`, `code` and the error's fields.
+/// Turns a core error into a JS `Error` with `name` `KcpError`, `code` and the error's fields:
+/// the one place a core error is shaped (`toKcpError` in `pkg/src/errors.js` only gives it its
+/// class).
 fn to_js(err: Error) -> JsValue {
     let js = js_sys::Error::new(&err.to_string());
     js.set_name("KcpError");
@@ -206,8 +208,9 @@ pub struct Signer {
 impl Signer {
     /// Reads (and decrypts) a private key.
     #[wasm_bindgen(js_name = fromPem)]
-    pub fn from_pem(pem: String, password: Option<String>) -> JsResult<Signer> {
-        let (pem, password) = (Zeroizing::new(pem), password.map(Zeroizing::new));
+    pub fn from_pem(pem: String, password: JsValue) -> JsResult<Signer> {
+        let pem = Zeroizing::new(pem);
+        let password = read_password(&password).map_err(to_js)?;
         read_key(&pem, password.as_deref().map(|p| p.as_str()))
             .map(|key| Signer { key })
             .map_err(to_js)
@@ -239,24 +242,15 @@ impl Signer {
     }
 }
 
-/// Decrypts a key. An encrypted key with no password (`undefined`, e.g. an unset environment
-/// variable) or an empty one is `CONFIG_INVALID` on `password`, not "the password is wrong".
-fn read_key(pem: &str, password: Option<&str>) -> Result<MerchantKey, Error> {
-    match MerchantKey::from_pem(pem, password.unwrap_or("")) {
-        Err(Error::KeyPasswordIncorrect) if password.is_none_or(str::is_empty) => {
-            Err(Error::config_invalid(
-                "password",
-                if password.is_none() {
-                    "the private key is encrypted and no password was given (it is undefined: \
-                     is the environment variable that should hold it set?)"
-                } else {
-                    "the private key is encrypted and the password given is empty (is the \
-                     environment variable that should hold it set?)"
-                },
-            ))
-        }
-        other => other,
+/// A password: absent (`undefined` / `null`) or a string; anything else is `CONFIG_INVALID`.
+fn read_password(value: &JsValue) -> Result<Option<Zeroizing<String>>, Error> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
     }
+    value
+        .as_string()
+        .map(|p| Some(Zeroizing::new(p)))
+        .ok_or_else(|| Error::config_invalid("password", "must be a string"))
 }
 
 /// `kcp_cert_info`: the certificate on one line.
@@ -353,10 +347,12 @@ pub struct Merchant {
     inner: CoreMerchant,
 }
 
-#[derive(Serialize)]
-struct Headers {
-    #[serde(rename = "Content-Type")]
-    content_type: &'static str,
+/// A prepared request: the core's, kept here until its reply is read, so that what the reply
+/// must match never travels through JavaScript. `view()` gives JavaScript every fact it needs to
+/// send it; `parse(text)` reads the reply with the endpoint's parser.
+#[wasm_bindgen]
+pub struct Prepared {
+    inner: PreparedRequest,
 }
 
 #[derive(Serialize)]
@@ -379,103 +375,188 @@ struct ExpectJs<'a> {
 struct PreparedJs<'a> {
     url: &'a str,
     method: &'static str,
-    headers: Headers,
+    headers: std::collections::BTreeMap<&'static str, &'static str>,
     body: &'a str,
     operation: &'static str,
+    moves_money: bool,
     plaintext: &'a str,
     expect: ExpectJs<'a>,
 }
 
-fn prepared_to_js(p: &PreparedRequest) -> JsResult<JsValue> {
-    to_value(&PreparedJs {
-        url: &p.url,
-        method: "POST",
-        headers: Headers {
-            content_type: "application/json; charset=utf-8",
-        },
-        body: &p.body,
-        operation: p.operation.as_str(),
-        plaintext: &p.plaintext,
-        expect: ExpectJs {
-            operation: p.expect.operation.as_str(),
-            tno: &p.expect.tno,
-            mod_type: p.expect.mod_type.as_deref(),
-            pay_type: p.expect.pay_type.as_deref(),
-            amount: p.expect.amount,
-            remaining_after: p.expect.remaining_after,
-        },
-    })
+#[wasm_bindgen]
+impl Prepared {
+    /// `{ url, method, headers, body, operation, movesMoney, plaintext, expect }`, all the core's.
+    pub fn view(&self) -> JsResult<JsValue> {
+        let p = &self.inner;
+        to_value(&PreparedJs {
+            url: &p.url,
+            method: p.method,
+            headers: p.headers.iter().copied().collect(),
+            body: &p.body,
+            operation: p.operation.as_str(),
+            moves_money: p.moves_money,
+            plaintext: &p.plaintext,
+            expect: ExpectJs {
+                operation: p.expect.operation.as_str(),
+                tno: &p.expect.tno,
+                mod_type: p.expect.mod_type.as_deref(),
+                pay_type: p.expect.pay_type.as_deref(),
+                amount: p.expect.amount,
+                remaining_after: p.expect.remaining_after,
+            },
+        })
+    }
+
+    /// Reads KCP's reply to this request; throws `KCP_REJECTED`, `RESPONSE_MALFORMED` or
+    /// `RESPONSE_INCONSISTENT`. A `0000` reply to a modification always gives a result, with
+    /// `warnings` for what disagrees with the request.
+    pub fn parse(&self, text: &str) -> JsResult<JsValue> {
+        match self.inner.parse_reply(text).map_err(to_js)? {
+            Reply::Modify(result) => Ok(modify_result_to_js(result)),
+            Reply::Inquiry(result) => Ok(inquiry_result_to_js(result)),
+        }
+    }
 }
 
-/// Reads a request object with `build` and hands back the prepared request as a JS object.
+/// Reads a request object with `build` and hands back the prepared request.
 fn prepare(
     input: &JsValue,
     build: impl FnOnce(&JsValue) -> Result<PreparedRequest, Error>,
-) -> JsResult<JsValue> {
-    let prepared = require_object(input, "request")
+) -> JsResult<Prepared> {
+    require_object(input, "request")
         .and_then(|()| build(input))
-        .map_err(to_js)?;
-    prepared_to_js(&prepared)
+        .map(|inner| Prepared { inner })
+        .map_err(to_js)
 }
 
-fn read_expect(expect: &JsValue) -> Result<Expect, Error> {
-    require_object(expect, "expect")?;
-    let operation = req_str(expect, "operation", "expect")?;
-    Ok(Expect {
-        operation: Operation::from_name(&operation)
-            .ok_or_else(|| Error::field_invalid("expect", "unknown operation"))?,
-        tno: req_str(expect, "tno", "tno")?,
-        mod_type: opt_str(expect, "modType", "mod_type")?,
-        pay_type: opt_str(expect, "payType", "pay_type")?,
-        amount: opt_amount(expect, "amount", "mod_mny")?,
-        remaining_after: opt_amount(expect, "remainingAfter", "rem_mny")?,
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ModTypeFacts {
+    code: &'static str,
+    operation: &'static str,
+    partial: bool,
+    full: bool,
+    needs_refund_account: bool,
+    moves_money: bool,
+    description: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PayTypeFacts {
+    code: &'static str,
+    moves_money: bool,
+    description: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Facts {
+    production_url: &'static str,
+    staging_url: &'static str,
+    modify_path: &'static str,
+    inquiry_path: &'static str,
+    method: &'static str,
+    max_amount: u64,
+    max_reason_bytes: usize,
+    tno_max_digits: usize,
+    mod_types: Vec<ModTypeFacts>,
+    pay_types: Vec<PayTypeFacts>,
+}
+
+/// What the core knows about KCP, for the layers that must not restate it (the emulator, the
+/// playground): hosts, paths, limits, and every `mod_type` and `pay_type` with its facts.
+#[wasm_bindgen(js_name = kcpFacts)]
+pub fn kcp_facts() -> JsResult<JsValue> {
+    to_value(&Facts {
+        production_url: crate::PRODUCTION_URL,
+        staging_url: crate::STAGING_URL,
+        modify_path: crate::MODIFY_PATH,
+        inquiry_path: crate::INQUIRY_PATH,
+        method: crate::HTTP_METHOD,
+        max_amount: crate::MAX_AMOUNT,
+        max_reason_bytes: crate::MAX_REASON_BYTES,
+        tno_max_digits: crate::TNO_MAX_DIGITS,
+        mod_types: ModType::ALL
+            .iter()
+            .map(|m| ModTypeFacts {
+                code: m.code(),
+                operation: m.operation().as_str(),
+                partial: m.is_partial(),
+                full: m.is_full(),
+                needs_refund_account: m.needs_refund_account(),
+                moves_money: m.moves_money(),
+                description: m.description(),
+            })
+            .collect(),
+        pay_types: PayType::ALL
+            .iter()
+            .map(|p| PayTypeFacts {
+                code: p.code(),
+                moves_money: p.moves_money(),
+                description: p.description(),
+            })
+            .collect(),
     })
 }
 
 #[wasm_bindgen]
 impl Merchant {
-    /// `{ siteCd, certificate, privateKey, password, environment?, baseUrl? }`. Decrypts the key
+    /// `{ siteCd, certificate, privateKey, password?, environment?, baseUrl? }`. Decrypts the key
     /// once and refuses a key that is not the certificate's pair.
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue) -> JsResult<Merchant> {
         Self::build(&config).map_err(to_js)
     }
 
+    /// Reads the configuration's values; every rule about them is the core's
+    /// ([`CoreMerchant::from_pem`]).
     fn build(config: &JsValue) -> Result<Merchant, Error> {
         if !config.is_object() {
             return Err(Error::config_invalid("config", "expected an object"));
         }
-        let cfg_str = |name: &'static str| -> Result<Option<String>, Error> {
+        let text = |name: &str| -> Option<Result<String, ()>> {
             let v = get(config, name);
             if v.is_undefined() || v.is_null() {
-                return Ok(None);
+                None
+            } else {
+                Some(v.as_string().ok_or(()))
             }
-            v.as_string()
-                .map(Some)
-                .ok_or_else(|| Error::config_invalid(name, "must be a string"))
         };
-        let site_cd =
-            cfg_str("siteCd")?.ok_or_else(|| Error::config_invalid("siteCd", "is required"))?;
-        let certificate = cfg_str("certificate")?
-            .ok_or_else(|| Error::config_invalid("certificate", "is required"))?;
-        let private_key = Zeroizing::new(
-            cfg_str("privateKey")?
-                .ok_or_else(|| Error::config_invalid("privateKey", "is required"))?,
-        );
-        let password = cfg_str("password")?.map(Zeroizing::new);
-        let environment = match (cfg_str("baseUrl")?, cfg_str("environment")?) {
-            (Some(url), _) => Environment::Custom(url),
-            (None, Some(name)) => Environment::from_name(&name)?,
+        let site_cd = match text("siteCd") {
+            Some(Ok(s)) => s,
+            Some(Err(())) => return Err(Error::config_invalid("site_cd", "must be a string")),
+            None => return Err(Error::config_invalid("site_cd", "is required")),
+        };
+        let certificate = match text("certificate") {
+            Some(Ok(s)) => s,
+            _ => return Err(Error::CertMalformed("the certificate must be PEM text")),
+        };
+        let private_key = match text("privateKey") {
+            Some(Ok(s)) => Zeroizing::new(s),
+            _ => return Err(Error::KeyMalformed("the private key must be PEM text")),
+        };
+        let password = read_password(&get(config, "password"))?;
+        let environment = match (text("baseUrl"), text("environment")) {
+            (Some(Err(())), _) => return Err(Error::config_invalid("baseUrl", "must be a string")),
+            (Some(Ok(url)), _) => Environment::Custom(url),
+            (None, Some(Ok(name))) => Environment::from_name(&name)?,
+            (None, Some(Err(()))) => {
+                return Err(Error::config_invalid(
+                    "environment",
+                    "must be 'staging' or 'production'",
+                ));
+            }
             (None, None) => Environment::Staging,
         };
-        crate::validate_site_cd(&site_cd)
-            .map_err(|_| Error::config_invalid("siteCd", "must be 5 ASCII letters or digits"))?;
-        // Cheap checks first: the key is decrypted last.
-        environment.base_url()?;
-        let certificate = Certificate::from_pem(&certificate)?;
-        let key = read_key(&private_key, password.as_deref().map(|p| p.as_str()))?;
         Ok(Merchant {
-            inner: CoreMerchant::new(&site_cd, certificate, key, environment)?,
+            inner: CoreMerchant::from_pem(
+                &site_cd,
+                &certificate,
+                &private_key,
+                password.as_deref().map(|p| p.as_str()),
+                environment,
+            )?,
         })
     }
 
@@ -499,7 +580,7 @@ impl Merchant {
 
     /// Full cancel: `{ tno, reason? }`.
     #[wasm_bindgen(js_name = prepareCancel)]
-    pub fn prepare_cancel(&self, input: JsValue) -> JsResult<JsValue> {
+    pub fn prepare_cancel(&self, input: JsValue) -> JsResult<Prepared> {
         prepare(&input, |input| {
             self.inner.cancel(&Cancel {
                 tno: req_str(input, "tno", "tno")?,
@@ -510,7 +591,7 @@ impl Merchant {
 
     /// Partial refund: `{ tno, amount, remaining, reason?, tax? }`.
     #[wasm_bindgen(js_name = prepareRefund)]
-    pub fn prepare_refund(&self, input: JsValue) -> JsResult<JsValue> {
+    pub fn prepare_refund(&self, input: JsValue) -> JsResult<Prepared> {
         prepare(&input, |input| {
             self.inner.refund(&Refund {
                 tno: req_str(input, "tno", "tno")?,
@@ -524,7 +605,7 @@ impl Merchant {
 
     /// Any modification: `{ tno, modType, reason?, amount?, remaining?, tax?, refundAccount?, extra? }`.
     #[wasm_bindgen(js_name = prepareModify)]
-    pub fn prepare_modify(&self, input: JsValue) -> JsResult<JsValue> {
+    pub fn prepare_modify(&self, input: JsValue) -> JsResult<Prepared> {
         prepare(&input, |input| {
             let account = get(input, "refundAccount");
             let refund_account = if account.is_undefined() || account.is_null() {
@@ -567,7 +648,7 @@ impl Merchant {
 
     /// Inquiry: `{ tno, payType }`.
     #[wasm_bindgen(js_name = prepareInquiry)]
-    pub fn prepare_inquiry(&self, input: JsValue) -> JsResult<JsValue> {
+    pub fn prepare_inquiry(&self, input: JsValue) -> JsResult<Prepared> {
         prepare(&input, |input| {
             self.inner.inquiry(&Inquiry {
                 tno: req_str(input, "tno", "tno")?,
@@ -577,12 +658,8 @@ impl Merchant {
     }
 }
 
-/// Reads KCP's reply to a modification; throws `KCP_REJECTED` or `RESPONSE_MALFORMED`. A `0000`
-/// reply always gives a result, with `warnings` for what disagrees with the request.
-#[wasm_bindgen(js_name = parseModifyResponse)]
-pub fn parse_modify_response(text: &str, expect: JsValue) -> JsResult<JsValue> {
-    let expect = read_expect(&expect).map_err(to_js)?;
-    let result = crate::parse_modify_response(text, &expect).map_err(to_js)?;
+/// A modification's result as a JS object.
+fn modify_result_to_js(result: ModifyResult) -> JsValue {
     // Built by hand (not through serde): smaller code, and nothing here can fail.
     let obj: JsValue = Object::new().into();
     set(&obj, "resCd", &result.res_cd.as_str().into());
@@ -622,14 +699,11 @@ pub fn parse_modify_response(text: &str, expect: JsValue) -> JsResult<JsValue> {
         "raw",
         &json_to_js(&serde_json::Value::Object(result.raw)),
     );
-    Ok(obj)
+    obj
 }
 
-/// Reads KCP's reply to an inquiry.
-#[wasm_bindgen(js_name = parseInquiryResponse)]
-pub fn parse_inquiry_response(text: &str, expect: JsValue) -> JsResult<JsValue> {
-    let expect = read_expect(&expect).map_err(to_js)?;
-    let result = crate::parse_inquiry_response(text, &expect).map_err(to_js)?;
+/// An inquiry's result as a JS object.
+fn inquiry_result_to_js(result: InquiryResult) -> JsValue {
     let obj = Object::new();
     set(&obj, "resCd", &result.res_cd.as_str().into());
     set(&obj, "resMsg", &result.res_msg.as_str().into());
@@ -641,5 +715,5 @@ pub fn parse_inquiry_response(text: &str, expect: JsValue) -> JsResult<JsValue> 
         "raw",
         &json_to_js(&serde_json::Value::Object(result.raw)),
     );
-    Ok(obj.into())
+    obj.into()
 }

@@ -1,6 +1,7 @@
 // The emulator's rules, one by one, on its core with a node:crypto verifier (the wasm verifier
 // is exercised end to end in emulator-client.test.mjs). Signatures are made by OpenSSL through
-// node:crypto with KCP's public test key, so these tests need no build.
+// node:crypto with KCP's public test key. KCP's facts (paths, limits, the tno rule) are the
+// core's, read from the built package (kcpFacts), as the emulator reads them.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -9,7 +10,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createEmulator, kcpTime, parseAmount, REFUSALS } from '../../pkg/src/testing/emulator.js';
+import { createEmulator, kcpTime, parseAmount, REFUSALS, CANCEL_PATH as EMU_CANCEL_PATH, INQUIRY_PATH as EMU_INQUIRY_PATH } from '../../pkg/src/testing/emulator.js';
+import { kcpFacts } from 'kcp-wasm';
+
+const FACTS = kcpFacts();
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 function fixture(name) {
@@ -48,6 +52,7 @@ const FIXED = new Date('2026-11-27T02:03:04Z'); // 11:03:04 KST
 function make(extra = {}) {
   return createEmulator({
     verifier: nodeVerifier,
+    facts: FACTS,
     clock: () => FIXED,
     merchants: [{ siteCd: 'T0000', certificate: CERT }, { siteCd: 'T0001', certificate: other.cert }],
     transactions: [
@@ -469,12 +474,24 @@ describe('over real HTTP on loopback', () => {
 describe('options and helpers', () => {
   test('bad options are refused when the emulator is made', () => {
     const m = [{ siteCd: 'T0000', certificate: CERT }];
-    assert.throws(() => createEmulator({ verifier: nodeVerifier, merchants: [] }), TypeError);
-    assert.throws(() => createEmulator({ merchants: m }), TypeError);
-    assert.throws(() => createEmulator({ verifier: nodeVerifier, merchants: m, transactions: [{ tno: 'abc', amount: 1 }] }), TypeError);
-    assert.throws(() => createEmulator({ verifier: nodeVerifier, merchants: m, transactions: [{ tno: '1', amount: 0 }] }), TypeError);
-    assert.throws(() => createEmulator({ verifier: nodeVerifier, merchants: m, transactions: [{ tno: '1', amount: 1 }, { tno: '1', amount: 2 }] }), TypeError);
-    assert.throws(() => createEmulator({ verifier: nodeVerifier, merchants: m, transactions: [{ tno: '1', amount: 1, siteCd: 'X' }] }), TypeError);
+    assert.throws(() => createEmulator({ verifier: nodeVerifier, facts: FACTS, merchants: [] }), TypeError);
+    assert.throws(() => createEmulator({ facts: FACTS, merchants: m }), TypeError);
+    assert.throws(() => createEmulator({ verifier: nodeVerifier, facts: FACTS, merchants: m, transactions: [{ tno: 'abc', amount: 1 }] }), TypeError);
+    assert.throws(() => createEmulator({ verifier: nodeVerifier, facts: FACTS, merchants: m, transactions: [{ tno: '1', amount: 0 }] }), TypeError);
+    assert.throws(() => createEmulator({ verifier: nodeVerifier, facts: FACTS, merchants: m, transactions: [{ tno: '1', amount: 1 }, { tno: '1', amount: 2 }] }), TypeError);
+    assert.throws(() => createEmulator({ verifier: nodeVerifier, facts: FACTS, merchants: m, transactions: [{ tno: '1', amount: 1, siteCd: 'X' }] }), TypeError);
+    assert.throws(() => createEmulator({ verifier: nodeVerifier, merchants: m }), /facts/);
+  });
+
+  test("KCP's facts are the core's: one tno rule, one MAX_AMOUNT, the same paths", () => {
+    const m = [{ siteCd: 'T0000', certificate: CERT }];
+    const longest = '9'.repeat(FACTS.tnoMaxDigits);
+    assert.equal(FACTS.tnoMaxDigits, 14);
+    assert.ok(createEmulator({ verifier: nodeVerifier, facts: FACTS, merchants: m, transactions: [{ tno: longest, amount: 1 }] }));
+    assert.throws(() => createEmulator({ verifier: nodeVerifier, facts: FACTS, merchants: m, transactions: [{ tno: `${longest}9`, amount: 1 }] }), TypeError);
+    assert.equal(parseAmount(FACTS.maxAmount + 1, FACTS.maxAmount), null);
+    assert.equal(EMU_CANCEL_PATH, FACTS.modifyPath);
+    assert.equal(EMU_INQUIRY_PATH, FACTS.inquiryPath);
   });
 
   test('ledger() returns copies, addTransaction seeds later', () => {
@@ -489,11 +506,11 @@ describe('options and helpers', () => {
 
   test('kcpTime is KST, parseAmount takes digits or safe integers', () => {
     assert.equal(kcpTime(new Date('2026-12-31T15:00:00Z')), '20270101000000');
-    assert.equal(parseAmount('000123'), 123);
-    assert.equal(parseAmount(999999999999), 999999999999);
-    assert.equal(parseAmount(1e12), null);
-    assert.equal(parseAmount('1e3'), null);
-    assert.equal(parseAmount(-1), null);
+    assert.equal(parseAmount('000123', FACTS.maxAmount), 123);
+    assert.equal(parseAmount(999999999999, FACTS.maxAmount), 999999999999);
+    assert.equal(parseAmount(1e12, FACTS.maxAmount), null);
+    assert.equal(parseAmount('1e3', FACTS.maxAmount), null);
+    assert.equal(parseAmount(-1, FACTS.maxAmount), null);
   });
 
   test('requests() and onRequest record what happened', async () => {

@@ -15,7 +15,22 @@ import {
   serializeCertificate, inspectCertificate, verifySignature, cancelPlaintext, inquiryPlaintext,
   init, initSync, ERROR_CODES, runtimeEntry, resultCodes,
   type KcpErrorCode, type PreparedRequest, type ModifyResult, type InquiryResult, type CertificateInfo,
+  kcpFacts, type KcpAnyError, type KcpFacts,
 } from 'kcp-wasm';
+
+export function narrow(e: KcpAnyError): string {
+  switch (e.code) {
+    case 'KCP_REJECTED': return e.resCd;
+    case 'OUTCOME_UNKNOWN': return e.reason;
+    case 'HTTP_ERROR': return String(e.status);
+    // @ts-expect-error: a FIELD_INVALID is not a KcpRejectedError
+    case 'FIELD_INVALID': return e.resCd;
+    default: return e.code;
+  }
+}
+export const facts: KcpFacts = kcpFacts();
+export const moves: boolean = facts.modTypes[0].movesMoney;
+
 
 export async function use(cert: string, key: string | Uint8Array, password: string | undefined): Promise<string> {
   await init();
@@ -26,6 +41,7 @@ export async function use(cert: string, key: string | Uint8Array, password: stri
   const p: PreparedRequest = client.prepareRefund({ tno: '1', amount: 1, remaining: '2', tax: { taxable: 1, vat: 0, taxFree: 0 } });
   const url: string = p.url;
   const m: 'POST' = p.method;
+  const moving: boolean = p.movesMoney; void moving;
   client.prepareModify({ tno: '1', modType: 'STHD', refundAccount: { bankCode: '004', account: '1', depositor: 'x' }, extra: { a: 'b' } });
   try {
     const r: ModifyResult = await client.cancel({ tno: '1' }, { signal: new AbortController().signal, timeoutMs: 10 });

@@ -22,6 +22,8 @@ export const REFUSALS = Object.freeze({
   E305: { ko: '결제 수단 불일치', en: 'pay_type does not match the transaction' },
 });
 
+// The public names of KCP's paths; the emulator itself routes by the core's (`facts`), and a
+// test checks that these equal them.
 export const CANCEL_PATH = '/gw/mod/v1/cancel';
 export const INQUIRY_PATH = '/std/inquery';
 
@@ -32,7 +34,6 @@ const FAULT_TYPES = new Set(['delay', 'drop', 'http-error', 'text-plain', 'apply
 const NODE_HTTP = ['node', 'http'].join(':');
 const MAX_BODY_BYTES = 1 << 20; // KCP requests are a few kilobytes
 const DEFAULT_HANG_MS = 120_000; // how long an unanswered request is held before the socket closes
-const MAX_AMOUNT = 999_999_999_999; // KCP amounts are number(12)
 const encoder = new TextEncoder();
 
 class Refusal {
@@ -47,13 +48,19 @@ const refuse = (code, detail) => {
 
 /**
  * Builds an emulator. `verifier` is `{ verifySignature(certPem, plaintext, signature): boolean,
- * serializeCertificate(pem): string }`; everything else is documented in index.d.ts.
+ * serializeCertificate(pem): string }`; `facts` is the core's `kcpFacts()` (paths, limits, the
+ * `tno` rule): the emulator restates none of them. Everything else is documented in index.d.ts.
  */
 export function createEmulator(options = {}) {
-  const { merchants = [], transactions = [], faults = [], verifier, clock = () => new Date(), onRequest } = options;
+  const { merchants = [], transactions = [], faults = [], verifier, facts, clock = () => new Date(), onRequest } = options;
   if (!verifier || typeof verifier.verifySignature !== 'function' || typeof verifier.serializeCertificate !== 'function') {
     throw new TypeError('createKcpEmulator: a verifier with verifySignature and serializeCertificate is required');
   }
+  if (!facts || typeof facts.modifyPath !== 'string' || typeof facts.maxAmount !== 'number') {
+    throw new TypeError("createKcpEmulator: the core's facts (kcpFacts() of kcp-wasm) are required");
+  }
+  const tnoPattern = new RegExp(`^[0-9]{1,${facts.tnoMaxDigits}}$`);
+  const amountOf = (v) => parseAmount(v, facts.maxAmount);
   if (!Array.isArray(merchants) || merchants.length === 0) {
     throw new TypeError('createKcpEmulator: `merchants` must list at least one { siteCd, certificate }');
   }
@@ -85,9 +92,9 @@ export function createEmulator(options = {}) {
   function addTransaction(tx) {
     if (!tx || typeof tx !== 'object') throw new TypeError('a transaction is { tno, amount, payType?, siteCd? }');
     const tno = String(tx.tno ?? '');
-    if (!/^[0-9]{1,20}$/.test(tno)) throw new TypeError(`transaction tno must be a string of digits, got ${JSON.stringify(tx.tno)}`);
+    if (!tnoPattern.test(tno)) throw new TypeError(`transaction tno must be a string of digits, got ${JSON.stringify(tx.tno)}`);
     if (ledgers.has(tno)) throw new TypeError(`transaction ${tno} is seeded twice`);
-    const amount = parseAmount(tx.amount);
+    const amount = amountOf(tx.amount);
     if (amount === null || amount === 0) throw new TypeError(`transaction ${tno}: amount must be a positive integer of at most 12 digits`);
     const siteCd = tx.siteCd ?? defaultSite;
     if (!merchantsBySite.has(siteCd)) throw new TypeError(`transaction ${tno}: merchant ${siteCd} is not registered`);
@@ -148,7 +155,7 @@ export function createEmulator(options = {}) {
 
   function requireAmount(body, name) {
     if (!(name in body) || body[name] === null || body[name] === '') refuse('E101', name);
-    const v = parseAmount(body[name]);
+    const v = amountOf(body[name]);
     if (v === null) refuse('E102', name);
     return v;
   }
@@ -179,8 +186,8 @@ export function createEmulator(options = {}) {
 
   function cancel(body) {
     for (const f of ['site_cd', 'tno', 'kcp_cert_info', 'kcp_sign_data', 'mod_type']) requireString(body, f);
-    if (!/^[0-9]{1,20}$/.test(body.tno)) refuse('E102', 'tno');
-    if (body.mod_desc !== undefined && (typeof body.mod_desc !== 'string' || encoder.encode(body.mod_desc).length > 100)) {
+    if (!tnoPattern.test(body.tno)) refuse('E102', 'tno');
+    if (body.mod_desc !== undefined && (typeof body.mod_desc !== 'string' || encoder.encode(body.mod_desc).length > facts.maxReasonBytes)) {
       refuse('E102', 'mod_desc');
     }
     const partial = body.mod_type === 'STPC';
@@ -329,7 +336,7 @@ export function createEmulator(options = {}) {
 
     let status = 200;
     let reply;
-    if (path !== CANCEL_PATH && path !== INQUIRY_PATH) {
+    if (path !== facts.modifyPath && path !== facts.inquiryPath) {
       status = 404;
       reply = { res_cd: '404', res_msg: 'not found', res_en_msg: `no such endpoint: ${path}` };
     } else if (request.method !== 'POST') {
@@ -338,7 +345,7 @@ export function createEmulator(options = {}) {
     } else {
       try {
         if (!fields) refuse('E100');
-        reply = path === CANCEL_PATH ? cancel(fields) : inquire(fields);
+        reply = path === facts.modifyPath ? cancel(fields) : inquire(fields);
       } catch (e) {
         if (!(e instanceof Refusal)) throw e;
         const r = REFUSALS[e.code];
@@ -539,10 +546,16 @@ export function createEmulator(options = {}) {
 
 // ---- helpers ---------------------------------------------------------------------------
 
-/** A non-negative integer of at most 12 digits, from a JSON string of digits or a number; else null. */
-export function parseAmount(v) {
-  if (typeof v === 'number') return Number.isSafeInteger(v) && v >= 0 && v <= MAX_AMOUNT ? v : null;
-  if (typeof v === 'string' && /^[0-9]{1,12}$/.test(v)) return Number(v);
+/**
+ * A non-negative integer of at most `maxAmount` (the core's MAX_AMOUNT), from a JSON string of
+ * digits or a number; else null.
+ */
+export function parseAmount(v, maxAmount) {
+  if (typeof v === 'number') return Number.isSafeInteger(v) && v >= 0 && v <= maxAmount ? v : null;
+  if (typeof v === 'string' && /^[0-9]+$/.test(v) && v.length <= String(maxAmount).length) {
+    const n = Number(v);
+    return n <= maxAmount ? n : null;
+  }
   return null;
 }
 

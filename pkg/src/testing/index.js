@@ -3,7 +3,7 @@
 //
 // Signatures and certificates are checked with the package's own wasm code, imported by the
 // package's name so that each runtime (node, workerd, deno, browser) loads its own entry.
-import { verifySignature, serializeCertificate } from 'kcp-wasm';
+import { verifySignature, serializeCertificate, kcpFacts } from 'kcp-wasm';
 import { createEmulator, REFUSALS, CANCEL_PATH, INQUIRY_PATH } from './emulator.js';
 
 /**
@@ -11,7 +11,7 @@ import { createEmulator, REFUSALS, CANCEL_PATH, INQUIRY_PATH } from './emulator.
  * @param {import('./index.d.ts').KcpEmulatorOptions} options
  */
 export function createKcpEmulator(options = {}) {
-  return createEmulator({ ...options, verifier: options.verifier ?? { verifySignature, serializeCertificate } });
+  return createEmulator({ ...options, verifier: options.verifier ?? { verifySignature, serializeCertificate }, facts: kcpFacts() });
 }
 
 /** The emulator's refusal codes (`res_cd`), with their Korean and English messages. */

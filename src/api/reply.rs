@@ -1,0 +1,133 @@
+//! What every KCP reply shares: a JSON object whose `res_cd` `0000` means success, any other
+//! code a refusal carried verbatim, with integers JavaScript cannot hold exactly kept as strings.
+
+use crate::error::{Error, Result};
+use serde_json::{Map, Value};
+
+/// Largest reply text read. KCP's replies are a few hundred bytes.
+const MAX_RESPONSE_LEN: usize = 1024 * 1024;
+/// JavaScript's `Number.MAX_SAFE_INTEGER`.
+pub(crate) const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
+/// Parses the JSON object and splits success from refusal.
+pub(crate) fn parse_success(text: &str) -> Result<(Map<String, Value>, String)> {
+    if text.len() > MAX_RESPONSE_LEN {
+        return Err(Error::ResponseMalformed("the reply is larger than 1 MiB"));
+    }
+    let text = quote_big_integers(text.trim_start_matches('\u{feff}'));
+    let value: Value = serde_json::from_str(&text)
+        .map_err(|_| Error::ResponseMalformed("the reply is not JSON"))?;
+    let Value::Object(raw) = value else {
+        return Err(Error::ResponseMalformed("the reply is not a JSON object"));
+    };
+    let Some(res_cd) = string_field(&raw, "res_cd") else {
+        return Err(Error::ResponseMalformed("the reply has no res_cd"));
+    };
+    let res_msg = string_field(&raw, "res_msg").unwrap_or_default();
+    if res_cd != "0000" {
+        return Err(Error::KcpRejected {
+            res_cd,
+            res_msg,
+            res_en_msg: string_field(&raw, "res_en_msg"),
+            raw: Box::new(raw),
+        });
+    }
+    Ok((raw, res_msg))
+}
+
+/// Puts the integers of a JSON text that JavaScript cannot hold exactly (beyond ±(2^53 − 1)) in
+/// quotes, so that they reach `raw` — in Rust and in JavaScript — as strings of their exact
+/// digits instead of rounded floats. Strings and other numbers are left alone; text that is not
+/// JSON stays not JSON.
+///
+/// ```text
+/// {"a":9007199254740993,"b":"9007199254740993","c":1.5} -> {"a":"9007199254740993","b":"9007199254740993","c":1.5}
+/// ```
+fn quote_big_integers(text: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let (mut i, mut in_string) = (0, false);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_string {
+            match b {
+                b'\\' => i += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        if b == b'"' {
+            in_string = true;
+            i += 1;
+            continue;
+        }
+        if b != b'-' && !b.is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        // A number token: -?digits(.digits)?([eE][+-]?digits)?
+        let start = i;
+        i += usize::from(b == b'-');
+        let digits_start = i;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        let digits = &text[digits_start..i];
+        let integer = i == bytes.len() || !matches!(bytes[i], b'.' | b'e' | b'E');
+        while i < bytes.len() && (bytes[i].is_ascii_digit() || b"+-.eE".contains(&bytes[i])) {
+            i += 1;
+        }
+        let unsafe_integer =
+            integer && (digits.len() > 16 || (digits.len() == 16 && digits > "9007199254740991"));
+        if unsafe_integer {
+            let buf = out.get_or_insert_with(|| String::with_capacity(text.len() + 16));
+            buf.push_str(&text[copied..start]);
+            buf.push('"');
+            buf.push_str(&text[start..i]);
+            buf.push('"');
+            copied = i;
+        }
+    }
+    match out {
+        None => std::borrow::Cow::Borrowed(text),
+        Some(mut buf) => {
+            buf.push_str(&text[copied..]);
+            std::borrow::Cow::Owned(buf)
+        }
+    }
+}
+
+/// A field as a string, whether KCP sent a string or a number.
+pub(crate) fn string_field(raw: &Map<String, Value>, name: &str) -> Option<String> {
+    match raw.get(name)? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// An amount sent as a string of digits or a number; empty or absent is `None`.
+pub(crate) fn amount_field(raw: &Map<String, Value>, name: &'static str) -> Result<Option<u64>> {
+    let bad = || Error::ResponseMalformed("an amount in the reply is not a whole number");
+    match raw.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+        Some(Value::String(s)) => {
+            let s = s.trim();
+            if s.len() > 15 || !s.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(bad());
+            }
+            s.parse().map(Some).map_err(|_| bad())
+        }
+        // Beyond 2^53 − 1 an amount could not reach JavaScript exactly: no real amount is that big.
+        Some(Value::Number(n)) => n
+            .as_u64()
+            .filter(|n| *n <= MAX_SAFE_INTEGER)
+            .map(Some)
+            .ok_or_else(bad),
+        Some(_) => Err(bad()),
+    }
+}
