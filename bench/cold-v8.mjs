@@ -5,8 +5,8 @@
 // --no-wasm-lazy-compilation: every function compiled at instantiation.
 // --no-liftoff: TurboFan only (lazily). --liftoff-only: never TurboFan.
 // --no-wasm-dynamic-tiering: tier up every function in the background right after Liftoff.
-// Also one run with --trace-wasm-lazy-compilation, to count the functions compiled on first use
-// per step, and with --cpu-prof into test-results/bench-cold/v8/ (open in Chrome DevTools).
+// Also one run with --trace-wasm-compilation-times (functions compiled, by tier), and one with
+// --cpu-prof into test-results/bench-cold/v8/ (open in Chrome DevTools).
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -58,9 +58,14 @@ const rows = variants.map((v, i) => {
 });
 console.table(rows);
 
-// How many functions are compiled lazily, at which step (the child prints its JSON line last,
-// so the trace lines before it are split by the step markers it does not have: count them all).
-const trace = run(['--trace-wasm-lazy-compilation']).stdout.split('\n').filter((l) => /lazy/i.test(l)).length;
-console.log(`functions compiled on first use (import + key load + two signatures): ${trace}`);
+// Which functions V8 compiles on the way (--trace-wasm-compilation-times): how many, how many
+// bytes of function bodies, by which tier, and the TurboFan compile time (background threads).
+const lines = run(['--trace-wasm-compilation-times']).stdout.split('\n');
+for (const tier of ['Liftoff', 'TurboFan']) {
+  const hits = lines.filter((l) => l.includes(`using ${tier},`));
+  const body = hits.reduce((a, l) => a + Number(/bodysize (\d+)/.exec(l)?.[1] ?? 0), 0);
+  const took = hits.reduce((a, l) => a + Number(/took (\d+) ms/.exec(l)?.[1] ?? 0), 0);
+  console.log(`${tier}: ${hits.length} functions, ${body} bytes of bodies, ${took} ms reported`);
+}
 run(['--cpu-prof', `--cpu-prof-dir=${out}`, '--cpu-prof-interval=100']);
 console.log(`CPU profile: ${out}/*.cpuprofile`);
