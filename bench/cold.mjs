@@ -49,7 +49,7 @@ const RUNTIMES = [
 ];
 for (const rt of RUNTIMES.slice(1)) {
   const v = spawnSync(rt.cmd, ['--version'], { encoding: 'utf8' });
-  rt.label = `${rt.label} ${(v.stdout || '').split('\n')[0].replace(/^deno /, '').trim()}`;
+  rt.label = `${rt.label} ${(v.stdout || '').split('\n')[0].replace(/^deno /, '').replace(/ \(.*/, '').trim()}`;
 }
 
 function prepare(outDir) {
