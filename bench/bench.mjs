@@ -2,9 +2,10 @@
 // WebCrypto, node-forge (pure JS) and the plain `rsa` 0.10 crate compiled to wasm, all in this
 // one Node process, interleaved round by round so that machine noise hits every contender alike.
 // Then key loading, wasm compile/instantiate, .wasm size, hostile-key refusals and requests per
-// second in real workerd. Writes bench/results.{json,md,svg}.
+// cold starts in fresh Node, Deno and Bun processes and fresh workerd isolates (bench/cold.mjs,
+// with CPU ms per signed request in workerd). Writes bench/results.{json,md,svg}.
 //
-//   node bench/bench.mjs [--quick] [--no-workerd]
+//   node bench/bench.mjs [--quick] [--no-workerd] [--compare label=pkgdir]
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,7 +13,7 @@ import zlib from 'node:zlib';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
-import { runWorkerdBench } from './workerd.mjs';
+import { runColdBench } from './cold.mjs';
 import { writeReports } from './report.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -309,11 +310,13 @@ log('compile + instantiate');
 const startup = await benchStartup();
 log('hostile keys');
 const hostile = benchHostile();
-let workerd = null;
-if (!args.has('--no-workerd')) {
-  log('workerd requests per second');
-  workerd = await runWorkerdBench({ root, seconds: QUICK ? 1.5 : 4 });
-}
+log('cold starts');
+const argv = process.argv.slice(2);
+const compare = argv.flatMap((a, i) => (a === '--compare' ? [argv[i + 1]] : [])).map((spec) => {
+  const [label, dir] = spec.split('=');
+  return { id: `kcp-${label}`, label: `kcp-wasm (${label})`, dir: path.resolve(dir) };
+});
+const cold = await runColdBench({ quick: QUICK, workerd: !args.has('--no-workerd'), compare });
 const results = {
   date: started.toISOString(),
   node: process.version,
@@ -327,7 +330,7 @@ const results = {
   keyLoading,
   startup,
   hostile,
-  workerd,
+  cold,
 };
 writeReports(here, results);
 for (const s of signing) {

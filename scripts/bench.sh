@@ -2,7 +2,8 @@
 # `make bench` (after `make build`): builds the plain-`rsa` baseline wasm (bench/rsa-baseline,
 # its own workspace and target dir), then runs bench/bench.mjs (which times both of the package's
 # modules, the simd128 default and the scalar fallback), which writes
-# bench/results.{json,md,svg}. Extra arguments go to bench.mjs (--quick, --no-workerd).
+# bench/results.{json,md,svg}. Extra arguments go to bench.mjs (--quick, --no-workerd,
+# --compare label=pkgdir: another build of the package in the cold-start phase).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

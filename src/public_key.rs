@@ -1,11 +1,34 @@
 //! An RSA public key that verifies `kcp_sign_data`-style signatures.
+//!
+//! Loading a key or a certificate only reads and checks the modulus and exponent; the
+//! `rsa::PublicKey` (and with it crypto-bigint's Montgomery set-up) is built the first time a
+//! signature is verified with this key. Reading a key and pairing it with its certificate, what
+//! every client construction does on a cold start, never runs crypto-bigint code.
 
+use std::sync::OnceLock;
+
+use crate::asn1::{bit_length, strip_zeros};
 use crate::error::{Error, Result};
 use rsa::pkcs1v15::{Signature, VerifyingKey};
-use rsa::pkcs8::DecodePublicKey as _;
+use rsa::pkcs8::der::Decode as _;
+use rsa::pkcs8::spki;
 use rsa::signature::Verifier as _;
-use rsa::traits::PublicKeyParts as _;
+use rsa::{pkcs1, pkcs8};
 use sha2::Sha256;
+
+/// OID 1.2.840.113549.1.1.1, rsaEncryption.
+const RSA_ENCRYPTION: spki::ObjectIdentifier = pkcs1::ALGORITHM_OID;
+/// OID 1.2.840.113549.1.1.10, id-RSASSA-PSS (which `rsa` also reads as a plain RSA key).
+const RSASSA_PSS: spki::ObjectIdentifier =
+    spki::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
+
+/// The moduli `rsa::PublicKey::new` accepts, in bits (its `MIN_SIZE..=MAX_SIZE`).
+const MIN_BITS: usize = rsa::PublicKey::MIN_SIZE;
+const MAX_BITS: usize = rsa::PublicKey::MAX_SIZE;
+/// The exponents it accepts: odd, from 2 (`MIN_PUB_EXPONENT`) to 2^33 - 1 (`MAX_PUB_EXPONENT`).
+const MAX_EXPONENT_BITS: usize = 33;
+const _: () = assert!(rsa::PublicKey::MIN_PUB_EXPONENT == 2);
+const _: () = assert!(rsa::PublicKey::MAX_PUB_EXPONENT == (1 << MAX_EXPONENT_BITS) - 1);
 
 /// An RSA public key, for verifying SHA256withRSA (PKCS#1 v1.5) signatures.
 ///
@@ -19,27 +42,71 @@ use sha2::Sha256;
 /// ```
 #[derive(Clone, Debug)]
 pub struct PublicKey {
-    key: rsa::PublicKey,
+    /// The modulus, big-endian, without leading zeros.
+    n: Vec<u8>,
+    /// The public exponent, big-endian, without leading zeros.
+    e: Vec<u8>,
+    /// Built at the first verification.
+    key: OnceLock<rsa::PublicKey>,
 }
 
 impl PublicKey {
     /// Reads a DER `SubjectPublicKeyInfo` holding an RSA key.
     pub fn from_der(spki_der: &[u8]) -> Result<Self> {
-        let key = rsa::PublicKey::from_public_key_der(spki_der)
-            .map_err(|_| Error::KeyMalformed("not an RSA SubjectPublicKeyInfo"))?;
-        Ok(Self { key })
+        const MALFORMED: Error = Error::KeyMalformed("not an RSA SubjectPublicKeyInfo");
+        // What `rsa::PublicKey::from_public_key_der` reads, without building the key.
+        let info = spki::SubjectPublicKeyInfoRef::from_der(spki_der).map_err(|_| MALFORMED)?;
+        let algorithm = &info.algorithm;
+        let params_ok = if algorithm.oid == RSA_ENCRYPTION {
+            matches!(algorithm.parameters_any(), Ok(p) if p == pkcs8::der::asn1::Null.into())
+        } else if algorithm.oid == RSASSA_PSS {
+            algorithm.parameters.is_none()
+        } else {
+            false
+        };
+        if !params_ok {
+            return Err(MALFORMED);
+        }
+        let bits = info.subject_public_key.as_bytes().ok_or(MALFORMED)?;
+        let key = pkcs1::RsaPublicKeyRef::try_from(bits).map_err(|_| MALFORMED)?;
+        Self::from_n_e(key.modulus.as_bytes(), key.public_exponent.as_bytes()).ok_or(MALFORMED)
     }
 
-    /// The key with modulus `n` and exponent `e` (big-endian), if `rsa` accepts them.
+    /// The key with modulus `n` and exponent `e` (big-endian), if `rsa` would accept them: the
+    /// checks of `rsa::PublicKey::new`, on the bytes.
     pub(crate) fn from_n_e(n: &[u8], e: &[u8]) -> Option<Self> {
-        let n = rsa::BoxedUint::from_be_slice_vartime(n);
-        let e = rsa::BoxedUint::from_be_slice_vartime(e);
-        rsa::PublicKey::new(n, e).ok().map(|key| Self { key })
+        let (n, e) = (strip_zeros(n), strip_zeros(e));
+        let n_bits = bit_length(n);
+        let odd = |x: &[u8]| x.last().is_some_and(|b| b & 1 == 1);
+        let e_below_n = e.len() < n.len() || (e.len() == n.len() && e < n);
+        let ok = (MIN_BITS..=MAX_BITS).contains(&n_bits)
+            && odd(n)
+            && odd(e)
+            && e_below_n
+            && e != [1]
+            && bit_length(e) <= MAX_EXPONENT_BITS;
+        ok.then(|| Self {
+            n: n.to_vec(),
+            e: e.to_vec(),
+            key: OnceLock::new(),
+        })
     }
 
     /// The modulus size in bits.
     pub fn modulus_bits(&self) -> usize {
-        self.key.n().bit_width() as usize
+        bit_length(&self.n)
+    }
+
+    /// The `rsa` key, built at the first call.
+    fn rsa(&self) -> Option<&rsa::PublicKey> {
+        if let Some(key) = self.key.get() {
+            return Some(key);
+        }
+        let n = rsa::BoxedUint::from_be_slice_vartime(&self.n);
+        let e = rsa::BoxedUint::from_be_slice_vartime(&self.e);
+        // Cannot fail: from_n_e made the same checks.
+        let key = rsa::PublicKey::new(n, e).ok()?;
+        Some(self.key.get_or_init(|| key))
     }
 
     /// Whether `signature` is a valid SHA256withRSA (PKCS#1 v1.5) signature of `message`.
@@ -47,13 +114,120 @@ impl PublicKey {
         let Ok(signature) = Signature::try_from(signature) else {
             return false;
         };
-        VerifyingKey::<Sha256>::new(self.key.clone())
+        let Some(key) = self.rsa() else {
+            return false;
+        };
+        VerifyingKey::<Sha256>::new(key.clone())
             .verify(message, &signature)
             .is_ok()
     }
 
-    /// Whether two keys are the same key.
+    /// Whether two keys are the same key: the same modulus and exponent, compared as bytes.
     pub(crate) fn same_as(&self, other: &PublicKey) -> bool {
-        self.key == other.key
+        self.n == other.n && self.e == other.e
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pkcs8::DecodePublicKey as _;
+    use rsa::traits::PublicKeyParts as _;
+
+    /// The SPKI of KCP's test certificate, and variants of it.
+    fn kcp_spki() -> Vec<u8> {
+        let pem = include_str!("../tests/fixtures/kcp/splCert.pem");
+        let cert = crate::Certificate::from_pem(pem).unwrap();
+        let key = cert.public_key();
+        let rsa = rsa::PublicKey::new(
+            rsa::BoxedUint::from_be_slice_vartime(&key.n),
+            rsa::BoxedUint::from_be_slice_vartime(&key.e),
+        )
+        .unwrap();
+        use pkcs8::EncodePublicKey as _;
+        rsa.to_public_key_der().unwrap().as_bytes().to_vec()
+    }
+
+    #[test]
+    fn from_n_e_accepts_what_rsa_accepts() {
+        let spki = kcp_spki();
+        let reference = rsa::PublicKey::from_public_key_der(&spki).unwrap();
+        let n = reference.n().to_be_bytes();
+        let odd_n = n.to_vec();
+        // Exponents and moduli on both sides of every bound rsa::PublicKey::new checks.
+        let mut short = vec![0u8; 127];
+        short[0] = 0x80;
+        short[126] = 1; // 1016 bits
+        let mut min = vec![0u8; 128];
+        min[0] = 0x80;
+        min[127] = 1; // 1024 bits
+        let mut even = odd_n.clone();
+        *even.last_mut().unwrap() &= 0xfe;
+        let cases: Vec<(Vec<u8>, Vec<u8>)> = vec![
+            (odd_n.clone(), vec![1, 0, 1]),
+            (odd_n.clone(), vec![3]),
+            (odd_n.clone(), vec![1]),
+            (odd_n.clone(), vec![2]),
+            (odd_n.clone(), vec![]),
+            (odd_n.clone(), vec![1, 0xff, 0xff, 0xff, 0xff]), // 2^33 - 1
+            (odd_n.clone(), vec![2, 0, 0, 0, 1]),             // 2^33 + 1
+            (odd_n.clone(), vec![0, 0, 1, 0, 1]),
+            (even, vec![1, 0, 1]),
+            (short, vec![3]),
+            (min.clone(), vec![3]),
+            (vec![0, 0, 0], vec![3]),
+            (vec![3], vec![3]),
+        ];
+        for (n, e) in cases {
+            let ours = PublicKey::from_n_e(&n, &e).is_some();
+            let theirs = rsa::PublicKey::new(
+                rsa::BoxedUint::from_be_slice_vartime(&n),
+                rsa::BoxedUint::from_be_slice_vartime(&e),
+            )
+            .is_ok();
+            assert_eq!(
+                ours,
+                theirs,
+                "n = {:02x?}…, e = {e:02x?}",
+                &n[..n.len().min(4)]
+            );
+        }
+    }
+
+    #[test]
+    fn from_der_reads_what_rsa_reads() {
+        let spki = kcp_spki();
+        let ours = PublicKey::from_der(&spki).unwrap();
+        let theirs = rsa::PublicKey::from_public_key_der(&spki).unwrap();
+        assert_eq!(ours.n, strip_zeros(&theirs.n().to_be_bytes()));
+        assert_eq!(ours.modulus_bits(), 2048);
+        // Every truncation and every single-byte change is refused or read alike by both.
+        for len in 0..spki.len() {
+            assert!(PublicKey::from_der(&spki[..len]).is_err());
+            assert!(rsa::PublicKey::from_public_key_der(&spki[..len]).is_err());
+        }
+        for i in 0..spki.len().min(40) {
+            let mut bad = spki.clone();
+            bad[i] ^= 0x01;
+            let ours = PublicKey::from_der(&bad).ok();
+            let theirs = rsa::PublicKey::from_public_key_der(&bad).ok();
+            assert_eq!(ours.is_some(), theirs.is_some(), "byte {i}");
+            if let (Some(o), Some(t)) = (ours, theirs) {
+                assert_eq!(o.n, strip_zeros(&t.n().to_be_bytes()));
+            }
+        }
+    }
+
+    #[test]
+    fn the_rsa_key_is_built_at_the_first_verification_only() {
+        let pem = include_str!("../tests/fixtures/kcp/splPrikeyPKCS8.pem");
+        let key = crate::MerchantKey::from_pem(pem, "changeit").unwrap();
+        let public = key.public_key();
+        assert!(public.key.get().is_none());
+        let signature = key.sign_bytes(b"abc").unwrap();
+        assert!(public.verify(b"abc", &signature));
+        assert!(public.key.get().is_some());
+        assert!(public.verify(b"abc", &signature));
+        assert!(!public.verify(b"abd", &signature));
     }
 }
