@@ -4,7 +4,7 @@
 // randomness or the clock: Workers forbid that, and importing must stay cheap.
 import * as wasm from '../dist/wasm/kcp_wasm.js';
 import wasmInit, { initSync as wasmInitSync } from '../dist/wasm/kcp_wasm.js';
-import { KcpError, toKcpError, toPlain } from './errors.js';
+import { kcpError, toKcpError, toPlain } from './errors.js';
 import { sendPrepared } from './transport.js';
 import { simdSupported } from './wasm-file.js';
 
@@ -36,7 +36,7 @@ export function init(input) {
       },
       (error) => {
         pending = null;
-        throw new KcpError('NOT_INITIALIZED', `could not load kcp-wasm's WebAssembly module: ${error?.message ?? error}`, { cause: error });
+        throw kcpError('NOT_INITIALIZED', { message: `could not load kcp-wasm's WebAssembly module: ${error?.message ?? error}`, cause: error });
       },
     );
   }
@@ -57,22 +57,19 @@ function defaultWasmUrl() {
 export function initSync(input) {
   if (ready) return;
   if (input === undefined || input === null) {
-    throw new KcpError('NOT_INITIALIZED', 'initSync needs the compiled WebAssembly.Module or the .wasm bytes');
+    throw kcpError('NOT_INITIALIZED', { message: 'initSync needs the compiled WebAssembly.Module or the .wasm bytes' });
   }
   try {
     wasmInitSync({ module: input });
   } catch (error) {
-    throw new KcpError('NOT_INITIALIZED', `could not load kcp-wasm's WebAssembly module: ${error?.message ?? error}`, { cause: error });
+    throw kcpError('NOT_INITIALIZED', { message: `could not load kcp-wasm's WebAssembly module: ${error?.message ?? error}`, cause: error });
   }
   ready = true;
 }
 
 function call(fn) {
   if (!ready) {
-    throw new KcpError(
-      'NOT_INITIALIZED',
-      "kcp-wasm is not initialized: `await init()` once before calling it (only needed in browsers and bundlers' default entry)",
-    );
+    throw kcpError('NOT_INITIALIZED', { message: "kcp-wasm is not initialized: `await init()` once before calling it (only needed in browsers and bundlers' default entry)" });
   }
   try {
     return fn();
@@ -83,14 +80,14 @@ function call(fn) {
 
 function requireString(value, field, code = 'FIELD_INVALID') {
   if (typeof value !== 'string') {
-    throw new KcpError(code, `${field} must be a string, got ${value === null ? 'null' : typeof value}`, { field });
+    throw kcpError(code, { message: `${field} must be a string, got ${value === null ? 'null' : typeof value}`, field });
   }
   return value;
 }
 
 function requireObject(value, what, code = 'FIELD_INVALID') {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new KcpError(code, `${what} must be an object`);
+    throw kcpError(code, { message: `${what} must be an object` });
   }
   return value;
 }
@@ -105,7 +102,7 @@ function keyText(key) {
   if (key instanceof Uint8Array) bytes = key;
   else if (key instanceof ArrayBuffer) bytes = new Uint8Array(key);
   else if (ArrayBuffer.isView(key)) bytes = new Uint8Array(key.buffer, key.byteOffset, key.byteLength);
-  else throw new KcpError('KEY_MALFORMED', 'the private key must be PEM text or the bytes of a PEM/DER file');
+  else throw kcpError('KEY_MALFORMED', { message: 'the private key must be PEM text or the bytes of a PEM/DER file' });
   const head = new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(0, 64));
   if (head.includes('-----BEGIN')) return new TextDecoder().decode(bytes);
   let binary = '';
@@ -137,7 +134,7 @@ export class KcpSigner {
   }
 
   #live() {
-    if (this.#inner === null) throw new KcpError('FREED', 'this KcpSigner was freed');
+    if (this.#inner === null) throw kcpError('FREED', { message: 'this KcpSigner was freed' });
     return this.#inner;
   }
 
@@ -251,7 +248,7 @@ export class KcpClient {
       // The merchant's configuration is checked by the core alone (Merchant::from_pem); only
       // the options of the JavaScript layer itself (fetch, timeoutMs) are checked here.
       if (fetch !== undefined && typeof fetch !== 'function') {
-        throw new KcpError('CONFIG_INVALID', 'fetch must be a function', { field: 'fetch' });
+        throw kcpError('CONFIG_INVALID', { message: 'fetch must be a function', field: 'fetch' });
       }
       this.#timeoutMs = checkTimeout(timeoutMs, DEFAULT_TIMEOUT_MS);
       this.#fetch = fetch;
@@ -261,7 +258,7 @@ export class KcpClient {
   }
 
   #live() {
-    if (this.#merchant === null) throw new KcpError('FREED', 'this KcpClient was freed');
+    if (this.#merchant === null) throw kcpError('FREED', { message: 'this KcpClient was freed' });
     return this.#merchant;
   }
 
@@ -328,7 +325,7 @@ export class KcpClient {
       const timeoutMs = checkTimeout(opts.timeoutMs, this.#timeoutMs);
       const fetchFn = this.#fetch ?? globalThis.fetch;
       if (typeof fetchFn !== 'function') {
-        throw new KcpError('CONFIG_INVALID', 'no fetch: this runtime has no globalThis.fetch; pass `fetch` to new KcpClient', { field: 'fetch' });
+        throw kcpError('CONFIG_INVALID', { message: 'no fetch: this runtime has no globalThis.fetch; pass `fetch` to new KcpClient', field: 'fetch' });
       }
       const text = await sendPrepared(fetchFn, prepared, { signal: opts.signal, timeoutMs });
       return call(() => toPlain(handle.parse(text)));
@@ -352,7 +349,7 @@ export class KcpClient {
 function checkTimeout(value, fallback) {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new KcpError('CONFIG_INVALID', 'timeoutMs must be a positive number of milliseconds', { field: 'timeoutMs' });
+    throw kcpError('CONFIG_INVALID', { message: 'timeoutMs must be a positive number of milliseconds', field: 'timeoutMs' });
   }
   return value;
 }

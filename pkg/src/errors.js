@@ -1,5 +1,5 @@
 // The error hierarchy of kcp-wasm. Callers branch on `code` (stable), never on messages.
-// Facade errors arrive as plain `Error`s shaped by the facade; `toKcpError` gives them their class.
+// `kcpError` is the one place an error is shaped; facade errors reach it through `toKcpError`.
 
 /** Every code an error of this package can carry. */
 export const ERROR_CODES = Object.freeze([
@@ -30,7 +30,10 @@ export const ERROR_CODES = Object.freeze([
 
 const BRAND = Symbol.for('kcp-wasm.KcpError');
 
-/** Base class of every error this package throws. */
+/**
+ * Base class of every error this package throws. The classes only declare; `kcpError` below is
+ * the one place an error is shaped (its class, message and fields), whatever it comes from.
+ */
 export class KcpError extends Error {
   /**
    * @param {string} code
@@ -39,7 +42,7 @@ export class KcpError extends Error {
    */
   constructor(code, message, details = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.name = 'KcpError';
+    this.name = new.target.name;
     this.code = code;
     if (details.field !== undefined) this.field = details.field;
   }
@@ -61,62 +64,17 @@ export class KcpError extends Error {
 }
 
 /** KCP answered, and said no (`res_cd` other than `0000`). Nothing was changed by this call. */
-export class KcpRejectedError extends KcpError {
-  constructor({ resCd, resMsg, resEnMsg, raw, hint, message }) {
-    super('KCP_REJECTED', message ?? `KCP refused the request: ${resCd} ${resMsg ?? ''}`.trim());
-    this.name = 'KcpRejectedError';
-    this.resCd = resCd;
-    this.resMsg = resMsg ?? '';
-    if (resEnMsg !== undefined && resEnMsg !== null) this.resEnMsg = resEnMsg;
-    /** For a known `res_cd` (the core's table, `RESULT_CODES`): what it means and what to do. */
-    if (typeof hint === 'string') this.hint = hint;
-    this.raw = raw ?? {};
-  }
-}
+export class KcpRejectedError extends KcpError {}
 
 /** KCP's server (or something in front of it) answered with a non-2xx HTTP status. */
-export class KcpHttpError extends KcpError {
-  constructor({ status, statusText, operation, movesMoney, body }) {
-    // Whether the request moves money is the core's fact (the prepared request's movesMoney);
-    // when it is not known, assume it does: the warning is then only superfluous.
-    const mayHaveApplied = movesMoney !== false;
-    super(
-      'HTTP_ERROR',
-      `KCP answered HTTP ${status}${statusText ? ` ${statusText}` : ''} to the ${operation} request` +
-        (mayHaveApplied
-          ? '; the change may or may not have been applied: inquire about the transaction before trying again'
-          : ''),
-    );
-    this.name = 'KcpHttpError';
-    this.status = status;
-    this.operation = operation;
-    if (typeof movesMoney === 'boolean') this.movesMoney = movesMoney;
-    /** The start of the response body, for logs (KCP responses hold no secrets). */
-    this.body = typeof body === 'string' ? body.slice(0, 1000) : '';
-  }
-}
+export class KcpHttpError extends KcpError {}
 
 /**
  * NETWORK_ERROR: safe to send again. Either the request changes nothing (an inquiry that got no
  * answer), or it certainly never left this machine (`reason` 'not-sent': the host name did not
  * resolve, or the connection was refused), whatever the operation.
  */
-export class KcpNetworkError extends KcpError {
-  constructor({ operation, reason, cause, message }) {
-    super(
-      'NETWORK_ERROR',
-      message ??
-        (reason === 'not-sent'
-          ? `the ${operation} request never reached KCP (${notSentWhy(cause)}): nothing was sent, it may be sent again once the network is fixed`
-          : `no answer from KCP to the ${operation} request (${reason}); it changes nothing and may be retried`),
-      { cause },
-    );
-    this.name = 'KcpNetworkError';
-    this.operation = operation;
-    /** 'timeout' | 'aborted' | 'network' | 'not-sent' */
-    this.reason = reason;
-  }
-}
+export class KcpNetworkError extends KcpError {}
 
 /**
  * OUTCOME_UNKNOWN: a cancel, refund or modification was (or may have been) sent, and no answer
@@ -124,21 +82,87 @@ export class KcpNetworkError extends KcpError {
  * blindly: inquire first, then decide. Deliberately NOT a KcpNetworkError (which is safe to
  * retry): `if (e instanceof KcpNetworkError) retry()` must never re-send a refund.
  */
-export class KcpOutcomeUnknownError extends KcpError {
-  constructor({ operation, reason, cause, tno }) {
-    super(
-      'OUTCOME_UNKNOWN',
-      `the outcome of the ${operation} request${tno ? ` for tno ${tno}` : ''} is unknown (${reason}): ` +
+export class KcpOutcomeUnknownError extends KcpError {}
+
+/**
+ * For the codes with a class of their own: the class, and the message and fields made from the
+ * details (`message` given in the details wins over the one made here).
+ */
+const SHAPES = {
+  KCP_REJECTED: {
+    Class: KcpRejectedError,
+    shape: ({ resCd, resMsg, resEnMsg, hint, raw }) => ({
+      message: `KCP refused the request: ${resCd} ${resMsg ?? ''}`.trim(),
+      fields: {
+        resCd,
+        resMsg: resMsg ?? '',
+        resEnMsg: resEnMsg ?? undefined,
+        /** For a known `res_cd` (the core's table, `RESULT_CODES`): what it means and what to do. */
+        hint: typeof hint === 'string' ? hint : undefined,
+        raw: raw ?? {},
+      },
+    }),
+  },
+  HTTP_ERROR: {
+    Class: KcpHttpError,
+    shape: ({ status, statusText, operation, movesMoney, body }) => ({
+      // Whether the request moves money is the core's fact (the prepared request's movesMoney);
+      // when it is not known, assume it does: the warning is then only superfluous.
+      message:
+        `KCP answered HTTP ${status}${statusText ? ` ${statusText}` : ''} to the ${operation} request` +
+        (movesMoney !== false
+          ? '; the change may or may not have been applied: inquire about the transaction before trying again'
+          : ''),
+      fields: {
+        status,
+        operation,
+        movesMoney: typeof movesMoney === 'boolean' ? movesMoney : undefined,
+        /** The start of the response body, for logs (KCP responses hold no secrets). */
+        body: typeof body === 'string' ? body.slice(0, 1000) : '',
+      },
+    }),
+  },
+  NETWORK_ERROR: {
+    Class: KcpNetworkError,
+    shape: ({ operation, reason, cause }) => ({
+      message:
+        reason === 'not-sent'
+          ? `the ${operation} request never reached KCP (${notSentWhy(cause)}): nothing was sent, it may be sent again once the network is fixed`
+          : `no answer from KCP to the ${operation} request (${reason}); it changes nothing and may be retried`,
+      /** reason: 'timeout' | 'aborted' | 'network' | 'not-sent' */
+      fields: { operation, reason },
+    }),
+  },
+  OUTCOME_UNKNOWN: {
+    Class: KcpOutcomeUnknownError,
+    shape: ({ operation, reason, tno }) => ({
+      message:
+        `the outcome of the ${operation} request${tno ? ` for tno ${tno}` : ''} is unknown (${reason}): ` +
         'KCP may already have applied it. Do not send it again blindly: inquire about the transaction ' +
         '(client.inquire) to see its state, then decide.',
-      { cause },
-    );
-    this.name = 'KcpOutcomeUnknownError';
-    this.operation = operation;
-    /** 'timeout' | 'aborted' | 'network' */
-    this.reason = reason;
-    if (tno) this.tno = tno;
+      /** reason: 'timeout' | 'aborted' | 'network' */
+      fields: { operation, reason, tno: tno || undefined },
+    }),
+  },
+};
+
+/**
+ * The one place an error of this package is shaped: the class for `code`, the message, `field`,
+ * `cause` and the code's own fields (KCP's reply and `raw`, `hint`, `status`, `operation`, …).
+ * Every path goes through it: core errors from the facade (`toKcpError`), the transport's
+ * (network, HTTP, outcome unknown), and the JS layer's own (NOT_INITIALIZED, FREED, …).
+ * `details.message` is used as it is; without it, the codes with a class of their own make theirs.
+ * For the other codes, every defined detail besides `message` and `cause` becomes a field.
+ */
+export function kcpError(code, details = {}) {
+  const { message, cause, ...rest } = details;
+  const known = SHAPES[code];
+  const made = known ? known.shape(details) : { message: code, fields: rest };
+  const error = new (known ? known.Class : KcpError)(code, message ?? made.message, { cause });
+  for (const [name, value] of Object.entries(made.fields)) {
+    if (value !== undefined) error[name] = value;
   }
+  return error;
 }
 
 function notSentWhy(cause) {
@@ -170,9 +194,9 @@ export function notSentCode(error) {
 }
 
 /**
- * Gives what the wasm facade throws its class. A core error is shaped once, by the facade
- * (src/wasm/mod.rs `to_js`: `code`, the message, `field`, and for KCP_REJECTED KCP's reply and
- * the hint): its fields are copied here as they are, and only the class is chosen.
+ * What the wasm facade throws, as a KcpError. The facade carries a core error's data (`code`, the
+ * message, `field`, and for KCP_REJECTED KCP's reply and the hint: src/wasm/mod.rs `to_js`);
+ * `kcpError` shapes it like every other error.
  */
 export function toKcpError(error) {
   if (error instanceof KcpError) return error;
@@ -181,12 +205,11 @@ export function toKcpError(error) {
     const { code: _code, name: _name, ...fields } = error;
     let message = String(error.message ?? code);
     if (code === 'RANDOM_UNAVAILABLE') message += randomHint();
-    if (code === 'KCP_REJECTED') return new KcpRejectedError({ ...fields, message });
-    return Object.assign(new KcpError(code, message), fields);
+    return kcpError(code, { ...fields, message });
   }
   // A wasm trap (a Rust panic is compiled to abort) or a glue failure: a bug, not user input.
   const message = error instanceof Error ? error.message : String(error);
-  return new KcpError('INTERNAL', `internal error in kcp-wasm: ${message}`, { cause: error });
+  return kcpError('INTERNAL', { message: `internal error in kcp-wasm: ${message}`, cause: error });
 }
 
 /** Where the missing randomness most likely comes from, for the runtime actually running. */

@@ -1,7 +1,7 @@
 // Sends one prepared request through the host's fetch, exactly once. The only I/O in the package.
 // A cancel or refund is never retried here: after a timeout KCP may already have applied it,
 // and a second identical request could refund twice.
-import { KcpError, KcpHttpError, KcpNetworkError, KcpOutcomeUnknownError, notSentCode } from './errors.js';
+import { kcpError, notSentCode } from './errors.js';
 
 function tnoOf(prepared) {
   return prepared.expect && typeof prepared.expect.tno === 'string' ? prepared.expect.tno : undefined;
@@ -16,7 +16,7 @@ function tnoOf(prepared) {
 export async function sendPrepared(fetchFn, prepared, { signal, timeoutMs }) {
   const operation = prepared.operation;
   if (signal !== undefined && signal !== null && signal.aborted) {
-    throw new KcpError('ABORTED', `the ${operation} request was aborted before it was sent; nothing reached KCP`, { cause: signal.reason });
+    throw kcpError('ABORTED', { message: `the ${operation} request was aborted before it was sent; nothing reached KCP`, cause: signal.reason });
   }
 
   const controller = new AbortController();
@@ -55,18 +55,18 @@ export async function sendPrepared(fetchFn, prepared, { signal, timeoutMs }) {
     // Only a failure that certainly came before anything was written (DNS, refused
     // connection), and not our own timeout or abort, is "not sent" for a money-moving request.
     if (why === null && response === undefined && notSentCode(cause) !== undefined) {
-      throw new KcpNetworkError({ operation, reason: 'not-sent', cause });
+      throw kcpError('NETWORK_ERROR', { operation, reason: 'not-sent', cause });
     }
     const reason = why ?? 'network';
     const details = { operation, reason, cause, tno: tnoOf(prepared) };
-    throw prepared.movesMoney === false ? new KcpNetworkError(details) : new KcpOutcomeUnknownError(details);
+    throw kcpError(prepared.movesMoney === false ? 'NETWORK_ERROR' : 'OUTCOME_UNKNOWN', details);
   } finally {
     clearTimeout(timer);
     if (signal) signal.removeEventListener('abort', onAbort);
   }
 
   if (!response.ok) {
-    throw new KcpHttpError({ status: response.status, statusText: response.statusText, operation, movesMoney: prepared.movesMoney, body: text });
+    throw kcpError('HTTP_ERROR', { status: response.status, statusText: response.statusText, operation, movesMoney: prepared.movesMoney, body: text });
   }
   return text;
 }

@@ -3,7 +3,7 @@
 // same code without SIMD for an engine that lacks it. Every runtime the package targets has SIMD
 // (Node 16.4+, Deno, Bun, workerd, Chrome 91+, Firefox 89+, Safari 16.4+); the entries that
 // import the .wasm statically for a bundler (workerd, edge-light, deno) import the default only.
-import { KcpError } from './errors.js';
+import { kcpError } from './errors.js';
 
 // A one-function module returning i8x16.popcnt(i8x16.splat(0)) (the probe wasm-feature-detect
 // uses): whether this engine can compile kcp-wasm's default, simd128 build.
@@ -44,10 +44,10 @@ export function readWasmFile(readFileSync, location) {
   try {
     bytes = readFileSync(location);
   } catch (error) {
-    throw new KcpError('NOT_INITIALIZED', `could not read kcp-wasm's WebAssembly file ${location}: ${error?.code ?? error?.message}; ${BUNDLER_HINT}`, { cause: error });
+    throw kcpError('NOT_INITIALIZED', { message: `could not read kcp-wasm's WebAssembly file ${location}: ${error?.code ?? error?.message}; ${BUNDLER_HINT}`, cause: error });
   }
   if (bytes.length < 4 || WASM_MAGIC.some((b, i) => bytes[i] !== b)) {
-    throw new KcpError('NOT_INITIALIZED', `kcp-wasm's WebAssembly file ${location} is not WebAssembly (it does not start with \\0asm); ${BUNDLER_HINT}`);
+    throw kcpError('NOT_INITIALIZED', { message: `kcp-wasm's WebAssembly file ${location} is not WebAssembly (it does not start with \\0asm); ${BUNDLER_HINT}` });
   }
   return bytes;
 }

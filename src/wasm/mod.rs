@@ -17,9 +17,9 @@ use zeroize::Zeroizing;
 
 type JsResult<T> = std::result::Result<T, JsValue>;
 
-/// Turns a core error into a JS `Error` with `name` `KcpError`, `code` and the error's fields:
-/// the one place a core error is shaped (`toKcpError` in `pkg/src/errors.js` only gives it its
-/// class).
+/// Turns a core error into a JS `Error` with `name` `KcpError`, `code` and the error's data
+/// (message, `field`, KCP's reply, `hint`): what the core knows, carried across. `kcpError` in
+/// `pkg/src/errors.js` (through `toKcpError`) shapes it like every other error of the package.
 fn to_js(err: Error) -> JsValue {
     let js = js_sys::Error::new(&err.to_string());
     js.set_name("KcpError");

@@ -1,0 +1,168 @@
+// The emulator's endpoints: the cancel/modify and inquiry routes, their request checks and
+// their replies in KCP's shape. Balances and money rules are the ledger's (ledger.js); paths,
+// limits and the tno rule are the core's (`facts`, kcpFacts()).
+import { REFUSALS, Refusal, refuse } from './refusals.js';
+
+// The public names of KCP's paths; the emulator itself routes by the core's (`facts`), and a
+// test checks that these equal them.
+export const CANCEL_PATH = '/gw/mod/v1/cancel';
+export const INQUIRY_PATH = '/std/inquery';
+
+const SUCCESS = { res_cd: '0000', res_msg: '정상처리', res_en_msg: 'processing completed' };
+const encoder = new TextEncoder();
+
+/**
+ * Builds the router. `answer(method, path, fields)` returns `{ status, reply }`: the HTTP
+ * status and KCP's JSON reply (a success, or a refusal with the emulator's res_cd).
+ */
+export function createRoutes({ ledger, verifier, facts, clock }) {
+  const { tnoPattern, amountOf } = ledger;
+
+  // ---- checks shared by both routes --------------------------------------------------
+
+  function requireString(body, name) {
+    if (!(name in body) || body[name] === null || body[name] === '') refuse('E101', name);
+    if (typeof body[name] !== 'string') refuse('E102', name);
+    return body[name];
+  }
+
+  function requireAmount(body, name) {
+    if (!(name in body) || body[name] === null || body[name] === '') refuse('E101', name);
+    const v = amountOf(body[name]);
+    if (v === null) refuse('E102', name);
+    return v;
+  }
+
+  function authenticate(body, plaintextField) {
+    const merchant = ledger.merchant(body.site_cd);
+    if (!merchant) refuse('E200', 'site_cd');
+    if (body.kcp_cert_info !== merchant.certInfo) refuse('E201', 'kcp_cert_info');
+    const plaintext = `${body.site_cd}^${body.tno}^${body[plaintextField]}`;
+    let ok = false;
+    try {
+      ok = verifier.verifySignature(merchant.certificate, plaintext, body.kcp_sign_data) === true;
+    } catch {
+      ok = false; // a signature that is not even base64 simply does not verify
+    }
+    if (!ok) refuse('E202', 'kcp_sign_data');
+    return merchant;
+  }
+
+  // ---- the two endpoints ---------------------------------------------------------------
+
+  function cancel(body) {
+    for (const f of ['site_cd', 'tno', 'kcp_cert_info', 'kcp_sign_data', 'mod_type']) requireString(body, f);
+    if (!tnoPattern.test(body.tno)) refuse('E102', 'tno');
+    if (body.mod_desc !== undefined && (typeof body.mod_desc !== 'string' || encoder.encode(body.mod_desc).length > facts.maxReasonBytes)) {
+      refuse('E102', 'mod_desc');
+    }
+    const partial = body.mod_type === 'STPC';
+    let modMny, remMny, tax;
+    if (partial) {
+      modMny = requireAmount(body, 'mod_mny');
+      remMny = requireAmount(body, 'rem_mny');
+      if (modMny === 0) refuse('E102', 'mod_mny');
+      if (body.tax_flag !== undefined) {
+        if (body.tax_flag !== 'TG03') refuse('E102', 'tax_flag');
+        tax = {
+          taxable: requireAmount(body, 'mod_tax_mny'),
+          vat: requireAmount(body, 'mod_vat_mny'),
+          taxFree: requireAmount(body, 'mod_free_mny'),
+        };
+        if (tax.taxable + tax.vat + tax.taxFree !== modMny) refuse('E102', 'mod_tax_mny');
+      }
+    }
+
+    const merchant = authenticate(body, 'mod_type');
+    if (body.mod_type !== 'STSC' && body.mod_type !== 'STPC') refuse('E304', 'mod_type');
+    const entry = ledger.find(merchant, body.tno);
+    ledger.assertCancellable(entry);
+
+    const cancTime = kcpTime(clock());
+    if (!partial) {
+      const cancelled = ledger.cancelFull(entry, cancTime);
+      return {
+        ...SUCCESS,
+        tno: entry.tno,
+        mod_type: 'STSC',
+        pay_type: entry.payType,
+        amount: String(entry.amount),
+        canc_time: cancTime,
+        mod_mny: String(cancelled),
+        rem_mny: '0',
+        canc_mod_mny: String(cancelled),
+        coupon_mod_mny: '0',
+      };
+    }
+    ledger.cancelPartial(entry, { modMny, remMny, tax }, cancTime);
+    return {
+      ...SUCCESS,
+      tno: entry.tno,
+      mod_type: 'STPC',
+      pay_type: entry.payType,
+      amount: String(entry.amount),
+      canc_time: cancTime,
+      mod_mny: String(modMny),
+      rem_mny: String(entry.remaining),
+      mod_pacn_seq_no: String(entry.partialSequence),
+      canc_mod_mny: String(modMny),
+      coupon_mod_mny: '0',
+    };
+  }
+
+  function inquire(body) {
+    for (const f of ['site_cd', 'tno', 'kcp_cert_info', 'kcp_sign_data', 'pay_type']) requireString(body, f);
+    const merchant = authenticate(body, 'pay_type');
+    const entry = ledger.find(merchant, body.tno);
+    if (entry.payType !== body.pay_type) refuse('E305', 'pay_type');
+    const last = entry.history.at(-1);
+    return {
+      ...SUCCESS,
+      tno: entry.tno,
+      pay_type: entry.payType,
+      amount: String(entry.amount),
+      rem_mny: String(entry.remaining),
+      canc_mny: String(entry.amount - entry.remaining),
+      canc_yn: entry.state === 'cancelled' ? 'Y' : 'N',
+      tran_state: entry.state,
+      mod_pacn_seq_no: String(entry.partialSequence),
+      ...(last ? { canc_time: last.cancTime } : {}),
+    };
+  }
+
+  /** `fields` is the parsed JSON object body, or undefined when the body is not one. */
+  function answer(method, path, fields) {
+    if (path !== facts.modifyPath && path !== facts.inquiryPath) {
+      return { status: 404, reply: { res_cd: '404', res_msg: 'not found', res_en_msg: `no such endpoint: ${path}` } };
+    }
+    if (method !== 'POST') {
+      return { status: 405, reply: { res_cd: '405', res_msg: 'method not allowed', res_en_msg: 'use POST' } };
+    }
+    try {
+      if (!fields) refuse('E100');
+      return { status: 200, reply: path === facts.modifyPath ? cancel(fields) : inquire(fields) };
+    } catch (e) {
+      if (!(e instanceof Refusal)) throw e;
+      const r = REFUSALS[e.code];
+      return {
+        status: 200,
+        reply: {
+          res_cd: e.code,
+          // The field name helps in either language; balances are spelled out in English only.
+          res_msg: e.detail && (e.code === 'E101' || e.code === 'E102') ? `${r.ko} (${e.detail})` : r.ko,
+          res_en_msg: e.detail ? `${r.en} (${e.detail})` : r.en,
+          ...(typeof fields?.tno === 'string' ? { tno: fields.tno } : {}),
+        },
+      };
+    }
+  }
+
+  return { answer };
+}
+
+/** yyyyMMddHHmmss in Korea Standard Time (UTC+9, no daylight saving), as KCP stamps canc_time. */
+export function kcpTime(date) {
+  const d = new Date(date.getTime() + 9 * 3600_000);
+  const p = (n, w = 2) => String(n).padStart(w, '0');
+  return `${p(d.getUTCFullYear(), 4)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`;
+}
