@@ -6,7 +6,6 @@
 // kcp-wasm itself.
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { KCP, root } from '../js/helpers.mjs';
@@ -90,17 +89,7 @@ export function lockForCommit(name) {
   return `${JSON.stringify(lock, null, 2)}\n`;
 }
 
-/** A TCP port on 127.0.0.1 that nothing listens on at the moment. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
+export { freePort } from '../support/workerd.mjs';
 
 /**
  * Runs `command args` in `cwd` until `ready()` resolves true (polled every 200 ms, for at most
