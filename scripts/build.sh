@@ -90,6 +90,8 @@ node_modules/.bin/esbuild pkg/src/entry-node-cjs.js --bundle --format=cjs --plat
 # The CommonJS flavour of the hand-written types (same declarations; TypeScript needs the
 # .d.cts extension to treat them as CommonJS).
 cp pkg/types/index.d.ts "$out/index.d.cts"
+mkdir -p "$out/testing"
+cp pkg/src/testing/index.d.ts "$out/testing/index.d.cts"
 # The licence texts ship in the tarball; the repository's root holds the one copy.
 cp LICENSE-MIT LICENSE-APACHE pkg/
 

@@ -45,6 +45,7 @@ test('the tarball holds the wasm, the entries, the types and the CLI, and nothin
     'src/wasm-file.js',
     'dist/node.cjs',
     'dist/index.d.cts',
+    'dist/testing/index.d.cts',
     'types/index.d.ts',
     'src/node.js',
     'src/workerd.js',
