@@ -22,7 +22,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { freePort } from '../tests/support/workerd.mjs';
+import { freePort, workerdConfig } from '../tests/support/workerd.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -242,25 +242,9 @@ async function runWorkerd({ builds, rounds, prep, outDir, warmRequests }) {
     fs.writeFileSync(path.join(dir, 'key.pem'), keyPem);
     fs.writeFileSync(path.join(dir, 'cert.pem'), certPem);
     fs.writeFileSync(path.join(dir, 'pkcs8.b64'), prep.der.toString('base64'));
-    const mods = [`(name = "worker.mjs", esModule = embed "worker.mjs")`, ...wasm.map((f) => `(name = "${f}", wasm = embed "${f}")`)].join(',\n      ');
-    const config = (port) => `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [ (name = "main", worker = .w) ],
-  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
-);
-const w :Workerd.Worker = (
-  modules = [
-      ${mods}
-  ],
-  bindings = [
-    (name = "KCP_CERT", text = embed "cert.pem"),
-    (name = "KCP_KEY", text = embed "key.pem"),
-    (name = "KCP_KEY_PASSWORD", text = "${PASSWORD}"),
-    (name = "KCP_PKCS8", text = embed "pkcs8.b64"),
-  ],
-  compatibilityDate = "2025-01-01",
-);
-`;
+    const modules = [['worker.mjs', 'esModule', 'worker.mjs'], ...wasm.map((f) => [f, 'wasm', f])];
+    const bindings = [['KCP_CERT', 'cert.pem'], ['KCP_KEY', 'key.pem'], ['KCP_KEY_PASSWORD', { text: PASSWORD }], ['KCP_PKCS8', 'pkcs8.b64']];
+    const config = (port) => workerdConfig({ port, modules, bindings });
     workers.push({ id, label, kind, dir, config, expected: prep.expected, samples: [] });
   };
   await add('noop', 'empty Worker', 'noop', path.join(here, 'cold/noop-worker.js'));

@@ -99,19 +99,16 @@ async function answersOk(url) {
 }
 
 /**
- * Serves `dir` (holding the worker's modules) with the npm workerd on a free port: one worker
- * with KCP's public test pair (copied into `dir` as key.pem and cert.pem) bound as KCP_CERT,
- * KCP_KEY and KCP_KEY_PASSWORD. `modules` are [name, kind, file]. `ready(url)` is as for
- * startWorkerd; by default, a GET of the root answers 2xx. Resolves to { url, logs(), stop() }.
+ * A workerd config (capnp) serving one worker on 127.0.0.1:`port`. `modules` are [name, kind,
+ * file] (kind: esModule or wasm); `bindings` are [name, file] (a text binding embedding the
+ * file) or [name, { text }] (a literal).
  */
-export async function serveWorker({ dir, modules, ready = answersOk }) {
-  fs.copyFileSync(KCP.keyPath, path.join(dir, 'key.pem'));
-  fs.copyFileSync(KCP.certPath, path.join(dir, 'cert.pem'));
-  const port = await freePort();
+export function workerdConfig({ port, modules, bindings }) {
   const mods = modules.map(([name, kind, file]) => `    (name = ${JSON.stringify(name)}, ${kind} = embed ${JSON.stringify(file)}),`).join('\n');
-  fs.writeFileSync(
-    path.join(dir, 'config.capnp'),
-    `using Workerd = import "/workerd/workerd.capnp";
+  const binds = bindings
+    .map(([name, value]) => `    (name = ${JSON.stringify(name)}, text = ${typeof value === 'string' ? `embed ${JSON.stringify(value)}` : JSON.stringify(value.text)}),`)
+    .join('\n');
+  return `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [ (name = "main", worker = .kcpWorker) ],
   sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
@@ -121,13 +118,26 @@ const kcpWorker :Workerd.Worker = (
 ${mods}
   ],
   bindings = [
-    (name = "KCP_CERT", text = embed "cert.pem"),
-    (name = "KCP_KEY", text = embed "key.pem"),
-    (name = "KCP_KEY_PASSWORD", text = "${KCP.password}"),
+${binds}
   ],
   compatibilityDate = "2025-01-01",
 );
-`,
+`;
+}
+
+/**
+ * Serves `dir` (holding the worker's modules) with the npm workerd on a free port: one worker
+ * with KCP's public test pair (copied into `dir` as key.pem and cert.pem) bound as KCP_CERT,
+ * KCP_KEY and KCP_KEY_PASSWORD. `modules` are [name, kind, file]. `ready(url)` is as for
+ * startWorkerd; by default, a GET of the root answers 2xx. Resolves to { url, logs(), stop() }.
+ */
+export async function serveWorker({ dir, modules, ready = answersOk }) {
+  fs.copyFileSync(KCP.keyPath, path.join(dir, 'key.pem'));
+  fs.copyFileSync(KCP.certPath, path.join(dir, 'cert.pem'));
+  const port = await freePort();
+  fs.writeFileSync(
+    path.join(dir, 'config.capnp'),
+    workerdConfig({ port, modules, bindings: [['KCP_CERT', 'cert.pem'], ['KCP_KEY', 'key.pem'], ['KCP_KEY_PASSWORD', { text: KCP.password }]] }),
   );
   const url = `http://127.0.0.1:${port}/`;
   return { url, ...(await startWorkerd({ dir, ready: () => ready(url) })) };
