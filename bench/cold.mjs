@@ -21,8 +21,7 @@ import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import * as esbuild from 'esbuild';
-import { freePort, workerdConfig } from '../tests/support/workerd.mjs';
+import { bundleWorker, freePort, workerdConfig } from '../tests/support/workerd.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -131,33 +130,12 @@ function workerdBinary() {
   }
 }
 
+/** The Worker bundled as wrangler would (tests/support/workerd.mjs), against another build's
+ * package when `pkgDir` is given; its workerd modules. */
 async function bundle(entry, outDir, pkgDir) {
   fs.mkdirSync(outDir, { recursive: true });
-  const wasm = [];
-  await esbuild.build({
-    entryPoints: [entry],
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    conditions: ['workerd', 'worker', 'browser'],
-    alias: pkgDir ? { 'kcp-wasm': path.join(pkgDir, 'src/workerd.js') } : {},
-    outfile: path.join(outDir, 'worker.mjs'),
-    logLevel: 'error',
-    plugins: [
-      {
-        name: 'wasm-modules',
-        setup(build) {
-          build.onResolve({ filter: /\.wasm$/ }, (args) => {
-            const file = path.resolve(args.resolveDir, args.path);
-            fs.copyFileSync(file, path.join(outDir, path.basename(file)));
-            wasm.push(path.basename(file));
-            return { path: `./${path.basename(file)}`, external: true };
-          });
-        },
-      },
-    ],
-  });
-  return wasm;
+  const alias = pkgDir ? { 'kcp-wasm': path.join(pkgDir, 'src/workerd.js') } : undefined;
+  return bundleWorker({ entry, outDir, alias });
 }
 
 function cpuNs(pid) {
@@ -238,11 +216,10 @@ async function runWorkerd({ builds, rounds, prep, outDir, warmRequests }) {
   const add = async (id, label, kind, entry, pkgDir) => {
     const dir = path.join(outDir, id);
     fs.rmSync(dir, { recursive: true, force: true });
-    const wasm = await bundle(entry, dir, pkgDir);
+    const modules = await bundle(entry, dir, pkgDir);
     fs.writeFileSync(path.join(dir, 'key.pem'), keyPem);
     fs.writeFileSync(path.join(dir, 'cert.pem'), certPem);
     fs.writeFileSync(path.join(dir, 'pkcs8.b64'), prep.der.toString('base64'));
-    const modules = [['worker.mjs', 'esModule', 'worker.mjs'], ...wasm.map((f) => [f, 'wasm', f])];
     const bindings = [['KCP_CERT', 'cert.pem'], ['KCP_KEY', 'key.pem'], ['KCP_KEY_PASSWORD', { text: PASSWORD }], ['KCP_PKCS8', 'pkcs8.b64']];
     const config = (port) => workerdConfig({ port, modules, bindings });
     workers.push({ id, label, kind, dir, config, expected: prep.expected, samples: [] });

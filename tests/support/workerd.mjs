@@ -24,9 +24,9 @@ export function freePort() {
  * What wrangler does: bundles `entry` with esbuild and the `workerd` export condition into
  * `outDir`/worker.mjs, and keeps each .wasm import as a module of its own, copied beside it
  * (kcp_wasm_bg.wasm for this package). Resolves to the worker's modules, [name, kind, file]
- * as serveWorker takes them.
+ * as serveWorker takes them. `alias` (esbuild's) can point `kcp-wasm` at another build.
  */
-export async function bundleWorker({ entry, outDir }) {
+export async function bundleWorker({ entry, outDir, alias }) {
   const wasm = new Set();
   await esbuild.build({
     entryPoints: [entry],
@@ -34,6 +34,7 @@ export async function bundleWorker({ entry, outDir }) {
     format: 'esm',
     platform: 'neutral',
     conditions: ['workerd', 'worker', 'browser'],
+    alias,
     outfile: path.join(outDir, 'worker.mjs'),
     logLevel: 'error',
     plugins: [
