@@ -119,16 +119,22 @@ pub(crate) fn bit_length_u32(x: u32) -> u32 {
     32 - x.leading_zeros()
 }
 
-/// The bit length of a secret big-endian number whose length is public (a prime's is half the
-/// modulus' size): every byte is read, and only the length is declassified.
-pub(crate) fn public_bit_length(bytes: &[u8]) -> usize {
+/// The bit length of a secret number whose length is public (a prime's is half the modulus'
+/// size), given as little-endian words of `word_bits` bits: every word is read, and only the
+/// length is declassified.
+pub(crate) fn public_bit_length_le(words: impl Iterator<Item = u32>, word_bits: u32) -> usize {
     let mut bits = 0u32;
-    for (i, &b) in bytes.iter().enumerate() {
-        let len = (bytes.len() - 1 - i) as u32 * 8 + bit_length_u32(b as u32);
-        // The first non-zero byte from the top sets the length; later ones do not change it.
-        bits = Mask::nonzero(bits).select(bits, Mask::nonzero(b as u32).keep(len));
+    for (i, word) in words.enumerate() {
+        // The highest non-zero word sets the length.
+        let len = i as u32 * word_bits + bit_length_u32(word);
+        bits = Mask::nonzero(word).select(len, bits);
     }
     declassify_u32(bits) as usize
+}
+
+/// [`public_bit_length_le`] of a big-endian byte string.
+pub(crate) fn public_bit_length(bytes: &[u8]) -> usize {
+    public_bit_length_le(bytes.iter().rev().map(|&b| b as u32), 8)
 }
 
 /// A word that is public from here on (e.g. a length that depends only on the key's size).
@@ -222,5 +228,11 @@ mod tests {
         assert_eq!(public_bit_length(&[0, 0x80, 0]), 16);
         assert_eq!(public_bit_length(&[0x01, 0xff, 0xff]), 17);
         assert_eq!(public_bit_length(&[0x00, 0x00, 0x03, 0x00]), 10);
+        assert_eq!(public_bit_length_le([0, 0, 0].into_iter(), 28), 0);
+        assert_eq!(public_bit_length_le([5, 1 << 27, 0].into_iter(), 28), 56);
+        assert_eq!(
+            public_bit_length_le([(1 << 28) - 1, 0, 3, 0].into_iter(), 28),
+            58
+        );
     }
 }

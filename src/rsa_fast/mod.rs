@@ -89,8 +89,8 @@ mod mont;
 mod public;
 
 use crate::asn1::{bit_length, strip_zeros};
-use crate::ct::{self, Mask};
-use mont::{Field, LIMB_BITS, MASK, limbs_from_be, limbs_to_be};
+use crate::ct;
+use mont::{Field, LIMB_BITS, MASK, limbs_from_be, limbs_to_be, wide_from_be};
 #[cfg(any(test, feature = "internals"))]
 use rsa::traits::{PrivateKeyParts as _, PublicKeyParts as _};
 use std::sync::Mutex;
@@ -570,11 +570,7 @@ impl<const L: usize, const L2: usize> Crt<L, L2> {
         random: FillRandom<'_>,
     ) -> Result<Vec<u8>, SignError> {
         let blinding = self.next_blinding(e, random)?;
-        let mut wide = [0u64; L2];
-        let limbs = limbs_from_be::<L2>(c).ok_or(SignError::KeyInconsistent)?;
-        for (w, &l) in wide.iter_mut().zip(limbs.iter()) {
-            *w = l as u64;
-        }
+        let mut wide = wide_from_be::<L2>(c).ok_or(SignError::KeyInconsistent)?;
         // m_p = ((c·r^e)^dP · r^-1) mod p, in Montgomery form throughout.
         let cp = self.fp.mul(&self.fp.to_mont_wide(&wide), &blinding.up);
         let mut mp = self
@@ -648,21 +644,13 @@ fn blinding_half<const L: usize, const L2: usize>(
 ) -> Result<([u32; L], [u32; L]), SignError> {
     let mut bytes = zeroize::Zeroizing::new(vec![0u8; (f.bits() + 64).div_ceil(8)]);
     random(&mut bytes)?;
-    let mut limbs = limbs_from_be::<L2>(&bytes).ok_or(SignError::KeyInconsistent)?;
-    let mut wide = [0u64; L2];
-    for (w, &l) in wide.iter_mut().zip(limbs.iter()) {
-        *w = l as u64;
-    }
     // Below 2^(bits(p)+64) < p·R: one reduction gives r·R mod p, in [0, 2p).
-    let r = f.to_mont_wide(&wide);
+    let mut r = f.to_mont_be(&bytes).ok_or(SignError::KeyInconsistent)?;
     let mut p_minus_2 = *f.modulus();
     sub_small(&mut p_minus_2, 2);
     let u = f.pow_public(&r, e);
     let v = f.pow_secret(&r, &p_minus_2);
-    limbs.zeroize();
-    wide.zeroize();
     p_minus_2.zeroize();
-    let mut r = r;
     r.zeroize();
     Ok((u, v))
 }
@@ -689,12 +677,7 @@ fn public_exponent(e: &[u8]) -> Option<u64> {
 
 /// `x` without its zero top limbs (how many is public: the size of a prime); `None` for zero.
 fn trimmed(x: &[u32]) -> Option<&[u32]> {
-    // The number of limbs in use, found without a branch on a limb's value, is what is public.
-    let mut used = 0u32;
-    for (i, &limb) in x.iter().enumerate() {
-        used = Mask::nonzero(limb).select(i as u32 + 1, used);
-    }
-    match ct::declassify_u32(used) as usize {
+    match ct::public_bit_length_le(x.iter().copied(), LIMB_BITS).div_ceil(LIMB_BITS as usize) {
         0 => None,
         len => Some(&x[..len]),
     }

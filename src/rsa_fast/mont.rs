@@ -52,22 +52,12 @@ impl<const L: usize, const L2: usize> Drop for Field<L, L2> {
     }
 }
 
-/// The bit length of a limb array, computed in constant time and then declassified: only for
-/// public sizes (the length of a prime is half the modulus' size).
-fn bit_length<const L: usize>(x: &[u32; L]) -> usize {
-    let mut bits = 0u32;
-    for (i, &limb) in x.iter().enumerate() {
-        let len = i as u32 * LIMB_BITS + ct::bit_length_u32(limb);
-        bits = Mask::nonzero(limb).select(len, bits);
-    }
-    ct::declassify_u32(bits) as usize
-}
-
 impl<const L: usize, const L2: usize> Field<L, L2> {
     /// The context for the odd modulus `p` (limbs), or `None` when it does not fit `4p < R`.
     pub(crate) fn new(p: [u32; L]) -> Option<Self> {
         debug_assert_eq!(L2, 2 * L);
-        let bits = bit_length(&p);
+        // The length of a prime is public (half the modulus' size).
+        let bits = ct::public_bit_length_le(p.iter().copied(), LIMB_BITS);
         // Whether p is odd is public: every RSA prime is.
         if ct::declassify_u32(p[0] & 1) == 0 || bits < 2 || bits + 2 > L * LIMB_BITS as usize {
             return None;
@@ -370,6 +360,15 @@ impl<const L: usize, const L2: usize> Field<L, L2> {
         normalize(&t)
     }
 
+    /// Montgomery form of a big-endian number below `p·R` (one reduction); `None` when it
+    /// needs more than `2L` limbs.
+    pub(crate) fn to_mont_be(&self, bytes: &[u8]) -> Option<[u32; L]> {
+        let mut wide = wide_from_be::<L2>(bytes)?;
+        let out = self.to_mont_wide(&wide);
+        wide.zeroize();
+        Some(out)
+    }
+
     /// Montgomery form of a double-width number `c < p·R` given as 28-bit limbs.
     pub(crate) fn to_mont_wide(&self, c: &[u64; L2]) -> [u32; L] {
         let mut t = *c;
@@ -579,6 +578,18 @@ fn select<const L: usize>(table: &[[u32; L]; TABLE], index: u32, out: &mut [u32;
             j += 1;
         }
     }
+}
+
+/// Big-endian bytes as `N` 28-bit limbs in 64-bit columns (the form a double-width number
+/// takes before a Montgomery reduction); `None` when the value needs more than `N` limbs.
+pub(crate) fn wide_from_be<const N: usize>(bytes: &[u8]) -> Option<[u64; N]> {
+    let mut limbs = limbs_from_be::<N>(bytes)?;
+    let mut wide = [0u64; N];
+    for (w, &l) in wide.iter_mut().zip(limbs.iter()) {
+        *w = l as u64;
+    }
+    limbs.zeroize();
+    Some(wide)
 }
 
 /// Big-endian bytes into 28-bit limbs; `None` when the value needs more than `N` limbs.
