@@ -323,10 +323,8 @@ fn decrypt(
         }
         let plain = pkcs12::decrypt(password, salt, iterations as u32, ciphertext).map_err(
             |e| match e {
-                pkcs12::DecryptError::BadLength => {
-                    Error::KeyMalformed("the encrypted key is truncated")
-                }
-                pkcs12::DecryptError::BadPadding => Error::KeyPasswordIncorrect,
+                cbc::CbcError::BadLength => Error::KeyMalformed("the encrypted key is truncated"),
+                cbc::CbcError::BadPadding => Error::KeyPasswordIncorrect,
             },
         )?;
         Ok((plain, KeyFormat::Pkcs12Sha1TripleDes))

@@ -10,7 +10,7 @@
 //! * DES-EDE3 in CBC mode with PKCS#7 padding decrypts the `PrivateKeyInfo` (our own constant-time
 //!   Triple DES and unpadding: `des.rs`, `cbc.rs`).
 
-use super::cbc;
+use super::cbc::{self, CbcError};
 use super::des::TdesEde3;
 use sha1::{Digest, Sha1};
 use zeroize::Zeroizing;
@@ -140,33 +140,21 @@ fn iterate_sha1(a: &mut [u8; U], iterations: u32) {
     }
 }
 
-/// Why decryption failed.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) enum DecryptError {
-    /// The ciphertext is not a whole number of DES blocks.
-    BadLength,
-    /// The padding is wrong: the password is wrong (or the ciphertext corrupt).
-    BadPadding,
-}
-
 /// Derives key and IV, then decrypts `ciphertext` with DES-EDE3-CBC.
 pub(crate) fn decrypt(
     password: &str,
     salt: &[u8],
     iterations: u32,
     ciphertext: &[u8],
-) -> Result<Zeroizing<Vec<u8>>, DecryptError> {
+) -> Result<Zeroizing<Vec<u8>>, CbcError> {
     if ciphertext.is_empty() || !ciphertext.len().is_multiple_of(8) {
-        return Err(DecryptError::BadLength);
+        return Err(CbcError::BadLength);
     }
     let bmp = bmp_password(password);
     let key = kdf(&bmp, salt, Purpose::Key, iterations, 24);
     let iv = kdf(&bmp, salt, Purpose::Iv, iterations, 8);
-    let key: &[u8; 24] = key[..].try_into().map_err(|_| DecryptError::BadLength)?;
-    cbc::decrypt(&TdesEde3::new(key), &iv, ciphertext).map_err(|e| match e {
-        cbc::CbcError::BadLength => DecryptError::BadLength,
-        cbc::CbcError::BadPadding => DecryptError::BadPadding,
-    })
+    let key: &[u8; 24] = key[..].try_into().map_err(|_| CbcError::BadLength)?;
+    cbc::decrypt(&TdesEde3::new(key), &iv, ciphertext)
 }
 
 #[cfg(test)]
@@ -262,11 +250,11 @@ mod tests {
     fn refuses_partial_blocks() {
         assert_eq!(
             decrypt("pw", b"salt", 1, &[0u8; 12]).err(),
-            Some(DecryptError::BadLength)
+            Some(CbcError::BadLength)
         );
         assert_eq!(
             decrypt("pw", b"salt", 1, &[]).err(),
-            Some(DecryptError::BadLength)
+            Some(CbcError::BadLength)
         );
     }
 }
