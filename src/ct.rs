@@ -50,7 +50,6 @@ impl Mask {
 
     /// True when `a < b`.
     #[inline(always)]
-    #[allow(dead_code)] // used by tests and the key decryption's unpadding
     pub(crate) fn lt(a: u32, b: u32) -> Mask {
         // The borrow out of a − b (Hacker's Delight 2-13).
         Mask::from_bit(((!a & b) | ((!a | b) & a.wrapping_sub(b))) >> 31)
@@ -71,7 +70,6 @@ impl Mask {
 
     /// Or.
     #[inline(always)]
-    #[allow(dead_code)]
     pub(crate) fn or(self, other: Mask) -> Mask {
         Mask(self.0 | other.0)
     }
@@ -86,13 +84,6 @@ impl Mask {
     #[inline(always)]
     pub(crate) fn select(self, a: u32, b: u32) -> u32 {
         b ^ ((a ^ b) & self.0)
-    }
-
-    /// `a` when true, else `b`, byte-wise.
-    #[inline(always)]
-    #[allow(dead_code)]
-    pub(crate) fn select_u8(self, a: u8, b: u8) -> u8 {
-        b ^ ((a ^ b) & self.0 as u8)
     }
 
     /// `out[i] = a[i]` when true, else `b[i]`, for every `i` (equal lengths).
@@ -196,10 +187,6 @@ mod tests {
                 assert_eq!(Mask::nonzero(a).declassify(), a != 0);
                 let m = Mask::lt(a, b);
                 assert_eq!(m.select(a, b), a.min(b));
-                assert_eq!(
-                    m.select_u8(a as u8, b as u8),
-                    if a < b { a as u8 } else { b as u8 }
-                );
                 assert_eq!(m.keep(a), if a < b { a } else { 0 });
             }
         }
