@@ -8,13 +8,24 @@
 //! fact (URL, method, headers, body, whether it moves money, what the reply must match) so that
 //! no HTTP layer has to decide any of them.
 
+pub mod approval;
 mod fields;
+pub mod hub;
 pub mod inquiry;
 pub mod modify;
+pub mod notification;
 mod reply;
 mod result_codes;
+pub mod trade_reg;
 
+pub use approval::{
+    APPROVAL_PATH, AUTO_CANCEL_REASON, PAY_METHODS, PayMethod, TRAN_CD_BILLING_KEY, TRAN_CD_PAYMENT,
+};
 pub use fields::{MAX_AMOUNT, TNO_MAX_DIGITS, validate_site_cd, validate_tno};
+pub use hub::{
+    CARD_TX_TYPE_BILLING, CARD_TX_TYPE_KEY_IN, CURRENCY_KRW, HUB_PATH, TX_TYPE_BILLING_KEY_DELETE,
+    VA_SUCCESS_CODES, VA_TX_TYPE,
+};
 pub use inquiry::{
     INQUIRY_PATH, Inquiry, InquiryResult, PAY_TYPES, PayType, inquiry_plaintext,
     parse_inquiry_response, validate_pay_type,
@@ -24,7 +35,12 @@ pub use modify::{
     RefundAccount, ResultWarning, TaxSplit, cancel_plaintext, parse_modify_response,
     validate_mod_type,
 };
+pub use notification::{
+    NOTIFICATION_ACK_RESULT, NOTIFIER_IPS_PRODUCTION, NOTIFIER_IPS_STAGING,
+    OP_CD_DEPOSIT_CANCELLED, TX_CODES, TxCode,
+};
 pub use result_codes::{RESULT_CODES, ResultCode, result_code};
+pub use trade_reg::{TRADE_PAY_METHODS, TRADE_REGISTER_PATH};
 
 use crate::cert::Certificate;
 use crate::error::{Error, Result};

@@ -462,6 +462,52 @@ struct Facts {
     tno_max_digits: usize,
     mod_types: Vec<ModTypeFacts>,
     pay_types: Vec<PayTypeFacts>,
+    approval_path: &'static str,
+    hub_path: &'static str,
+    trade_register_path: &'static str,
+    auto_cancel_reason: &'static str,
+    tran_cd_payment: &'static str,
+    tran_cd_billing_key: &'static str,
+    pay_methods: Vec<PayMethodFacts>,
+    currency_krw: &'static str,
+    card_tx_type_key_in: &'static str,
+    card_tx_type_billing: &'static str,
+    tx_type_billing_key_delete: &'static str,
+    va_tx_type: &'static str,
+    va_success_codes: &'static [&'static str],
+    trade_pay_methods: &'static [&'static str],
+    notification: NotificationFacts,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PayMethodFacts {
+    use_pay_method: &'static str,
+    name: &'static str,
+    pay_type: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TxCodeFacts {
+    code: &'static str,
+    name: &'static str,
+    label: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NotificationFacts {
+    ack_result: &'static str,
+    op_cd_deposit_cancelled: &'static str,
+    tx_codes: Vec<TxCodeFacts>,
+    notifier_ips: NotifierIps,
+}
+
+#[derive(Serialize)]
+struct NotifierIps {
+    staging: &'static [&'static str],
+    production: &'static [&'static str],
 }
 
 /// What the core knows about KCP, for the layers that must not restate it (the emulator, the
@@ -497,6 +543,43 @@ pub fn kcp_facts() -> JsResult<JsValue> {
                 description: p.description(),
             })
             .collect(),
+        approval_path: crate::APPROVAL_PATH,
+        hub_path: crate::HUB_PATH,
+        trade_register_path: crate::TRADE_REGISTER_PATH,
+        auto_cancel_reason: crate::AUTO_CANCEL_REASON,
+        tran_cd_payment: crate::TRAN_CD_PAYMENT,
+        tran_cd_billing_key: crate::TRAN_CD_BILLING_KEY,
+        pay_methods: crate::PAY_METHODS
+            .iter()
+            .map(|m| PayMethodFacts {
+                use_pay_method: m.use_pay_method,
+                name: m.name,
+                pay_type: m.pay_type,
+            })
+            .collect(),
+        currency_krw: crate::CURRENCY_KRW,
+        card_tx_type_key_in: crate::CARD_TX_TYPE_KEY_IN,
+        card_tx_type_billing: crate::CARD_TX_TYPE_BILLING,
+        tx_type_billing_key_delete: crate::TX_TYPE_BILLING_KEY_DELETE,
+        va_tx_type: crate::VA_TX_TYPE,
+        va_success_codes: crate::VA_SUCCESS_CODES,
+        trade_pay_methods: crate::TRADE_PAY_METHODS,
+        notification: NotificationFacts {
+            ack_result: crate::NOTIFICATION_ACK_RESULT,
+            op_cd_deposit_cancelled: crate::OP_CD_DEPOSIT_CANCELLED,
+            tx_codes: crate::TX_CODES
+                .iter()
+                .map(|t| TxCodeFacts {
+                    code: t.code,
+                    name: t.name,
+                    label: t.label,
+                })
+                .collect(),
+            notifier_ips: NotifierIps {
+                staging: crate::NOTIFIER_IPS_STAGING,
+                production: crate::NOTIFIER_IPS_PRODUCTION,
+            },
+        },
     })
 }
 
