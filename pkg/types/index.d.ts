@@ -368,6 +368,30 @@ export interface KcpFacts {
   tnoMaxDigits: number;
   modTypes: ModTypeFacts[];
   payTypes: PayTypeFacts[];
+  approvalPath: string;
+  hubPath: string;
+  tradeRegisterPath: string;
+  /** The `mod_desc` of the cancel that follows an approval the merchant could not record. */
+  autoCancelReason: string;
+  /** `tran_cd` the window hands out for a payment (observed; always pass the window's through). */
+  tranCdPayment: string;
+  /** `tran_cd` the window hands out for billing-key issuance (observed). */
+  tranCdBillingKey: string;
+  payMethods: { usePayMethod: string; name: string; payType: string }[];
+  currencyKrw: string;
+  cardTxTypeKeyIn: string;
+  cardTxTypeBilling: string;
+  txTypeBillingKeyDelete: string;
+  vaTxType: string;
+  /** `res_cd`s taken as success of a virtual-account issuance (sources conflict). */
+  vaSuccessCodes: string[];
+  tradePayMethods: string[];
+  notification: {
+    ackResult: string;
+    opCdDepositCancelled: string;
+    txCodes: { code: string; name: string; label: string }[];
+    notifierIps: { staging: string[]; production: string[] };
+  };
 }
 
 /** What the core knows about KCP, for code that must not restate it (emulators, forms). */
