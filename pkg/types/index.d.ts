@@ -392,6 +392,12 @@ export interface KcpFacts {
     txCodes: { code: string; name: string; label: string }[];
     notifierIps: { staging: string[]; production: string[] };
   };
+  /**
+   * The hub's `pay_method` values: `card` (billing-key and key-in payments), `virtualAccount`
+   * (issuance) and `billingKey` (deletion; also the `use_pay_method` the window hands back after
+   * a billing-key issuance).
+   */
+  hubPayMethods: { card: string; virtualAccount: string; billingKey: string };
 }
 
 /** What the core knows about KCP, for code that must not restate it (emulators, forms). */

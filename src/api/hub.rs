@@ -17,3 +17,11 @@ pub const TX_TYPE_BILLING_KEY_DELETE: &str = "10005010";
 pub const VA_TX_TYPE: &str = "41100000";
 /// The `res_cd`s taken as success of a virtual-account issuance: sources conflict (§3.2, D).
 pub const VA_SUCCESS_CODES: &[&str] = &["0000", "V000"];
+
+/// `pay_method` of a card payment on the hub: with a billing key (§2.3, B) or key-in (§3.1, A).
+pub const PAY_METHOD_CARD: &str = "CARD";
+/// `pay_method` of a virtual-account issuance on the hub (§3.2, B).
+pub const PAY_METHOD_VIRTUAL_ACCOUNT: &str = "VCNT";
+/// `pay_method` of a billing-key deletion (§2.4, C), and the `use_pay_method` the window hands
+/// back after a billing-key issuance (§2.1, B: a captured mobile post-back).
+pub const PAY_METHOD_BILLING_KEY: &str = "BATCH";

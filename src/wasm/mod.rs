@@ -477,6 +477,15 @@ struct Facts {
     va_success_codes: &'static [&'static str],
     trade_pay_methods: &'static [&'static str],
     notification: NotificationFacts,
+    hub_pay_methods: HubPayMethodFacts,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct HubPayMethodFacts {
+    card: &'static str,
+    virtual_account: &'static str,
+    billing_key: &'static str,
 }
 
 #[derive(Serialize)]
@@ -579,6 +588,11 @@ pub fn kcp_facts() -> JsResult<JsValue> {
                 staging: crate::NOTIFIER_IPS_STAGING,
                 production: crate::NOTIFIER_IPS_PRODUCTION,
             },
+        },
+        hub_pay_methods: HubPayMethodFacts {
+            card: crate::api::hub::PAY_METHOD_CARD,
+            virtual_account: crate::api::hub::PAY_METHOD_VIRTUAL_ACCOUNT,
+            billing_key: crate::api::hub::PAY_METHOD_BILLING_KEY,
         },
     })
 }
