@@ -33,7 +33,8 @@ export function createFaults(faults = []) {
       const m = f.match ?? {};
       return (m.path === undefined || m.path === path)
         && (m.tno === undefined || m.tno === fields?.tno)
-        && (m.modType === undefined || m.modType === fields?.mod_type);
+        && (m.modType === undefined || m.modType === fields?.mod_type)
+        && (m.orderNo === undefined || m.orderNo === fields?.ordr_idxx);
     });
     if (i < 0) return null;
     const f = queue[i];

@@ -30,6 +30,7 @@ export function createHandler({ routes, faults, onRequest }) {
       path,
       tno: typeof fields?.tno === 'string' ? fields.tno : undefined,
       modType: typeof fields?.mod_type === 'string' ? fields.mod_type : undefined,
+      orderNo: typeof fields?.ordr_idxx === 'string' ? fields.ordr_idxx : undefined,
       fault: undefined,
       status: undefined,
       resCd: undefined,
@@ -53,9 +54,11 @@ export function createHandler({ routes, faults, onRequest }) {
     const early = await faultBefore(fault, record, signal);
     if (early) return finish(early);
 
-    const { status, reply } = routes.answer(request.method, path, fields);
+    const { status, reply } = routes.answer(request.method, path, fields, url.origin);
     record.status = status;
-    record.resCd = reply.res_cd;
+    record.resCd = reply.res_cd ?? reply.Code;
+    // A transaction the request opened (approval, hub payment) is named by the reply.
+    if (record.tno === undefined && typeof reply.tno === 'string') record.tno = reply.tno;
 
     const late = faultAfter(fault, record);
     if (late) return finish(late);

@@ -69,6 +69,100 @@ export function createLedger({ merchants, transactions, verifier, facts }) {
     if (entry.state === 'cancelled') refuse('E301', 'tno');
   }
 
+  /** Refuses a partial cancel of a virtual account still awaiting its deposit (E306). */
+  function assertRefundable(entry) {
+    if (entry.state === 'awaiting-deposit') refuse('E306', 'tno');
+  }
+
+  // ---- transactions the emulator itself opens (approval, hub) ---------------------------
+
+  let sequence = 0;
+  /** A fresh tno: the KST date, then a sequence number, tnoMaxDigits digits in all. */
+  function nextTno(date) {
+    const day = kstDate(date);
+    for (;;) {
+      sequence += 1;
+      const tno = day + String(sequence).padStart(facts.tnoMaxDigits - day.length, '0');
+      if (!entries.has(tno)) return tno;
+    }
+  }
+
+  /**
+   * Opens a new transaction: `{ siteCd, payType, amount, orderNo, method, origin, state?,
+   * billingKey?, virtualAccount? }`. Returns the (live) entry; the caller checked everything.
+   */
+  function open(tx, date) {
+    const entry = {
+      tno: nextTno(date),
+      siteCd: tx.siteCd,
+      payType: tx.payType,
+      amount: tx.amount,
+      remaining: tx.amount,
+      state: tx.state ?? 'approved',
+      partialSequence: 0,
+      history: [],
+      orderNo: tx.orderNo,
+      method: tx.method,
+      origin: tx.origin,
+      ...(tx.billingKey ? { billingKey: tx.billingKey } : {}),
+      ...(tx.virtualAccount ? { virtualAccount: { ...tx.virtualAccount, deposits: [] } } : {}),
+    };
+    entries.set(entry.tno, entry);
+    return entry;
+  }
+
+  /** The virtual account `tno` awaiting its deposit, or refusal E300/E341. */
+  function awaitingDeposit(tno) {
+    const entry = entries.get(tno);
+    if (!entry) refuse('E300', 'tno');
+    if (!entry.virtualAccount || entry.state !== 'awaiting-deposit') refuse('E341', 'tno');
+    return entry;
+  }
+
+  /**
+   * Records a deposit into a virtual account awaiting one. KCP settles what was deposited, even
+   * when it is not what was issued: the transaction's amount becomes the deposit.
+   */
+  function deposit(entry, { amount, time, notiId, remitter }) {
+    entry.virtualAccount.deposits.push({ amount, time, notiId, remitter });
+    entry.amount = amount;
+    entry.remaining = amount;
+    entry.state = 'approved';
+  }
+
+  // ---- billing keys (batch keys) -----------------------------------------------------------
+
+  /** batch key → { batchKey, siteCd, groupId, state, cardCd, cardMask, issuedAt, charges } */
+  const billingKeys = new Map();
+
+  /** Issues a fresh 16-digit billing key for `siteCd`. */
+  function issueBillingKey({ siteCd, groupId, cardCd, cardName, cardMask, issuedAt }) {
+    let batchKey;
+    do batchKey = randomDigits(16);
+    while (billingKeys.has(batchKey));
+    const key = { batchKey, siteCd, groupId, state: 'active', cardCd, cardName, cardMask, issuedAt, charges: [] };
+    billingKeys.set(batchKey, key);
+    return key;
+  }
+
+  function recordCharge(batchKey, tno) {
+    billingKeys.get(batchKey).charges.push(tno);
+  }
+
+  function deleteBillingKey(batchKey, deletedAt) {
+    const key = billingKeys.get(batchKey);
+    key.state = 'deleted';
+    key.deletedAt = deletedAt;
+  }
+
+  /** The merchant's billing key, or refusal E320 (unknown) / E321 (deleted). */
+  function findBillingKey(merchant, batchKey) {
+    const key = billingKeys.get(batchKey);
+    if (!key || key.siteCd !== merchant.siteCd) refuse('E320', 'batch key');
+    if (key.state === 'deleted') refuse('E321', 'batch key');
+    return key;
+  }
+
   /** A full cancel (STSC): the whole remaining balance. Returns the amount cancelled. */
   function cancelFull(entry, cancTime) {
     const before = entry.remaining;
@@ -103,6 +197,20 @@ export function createLedger({ merchants, transactions, verifier, facts }) {
 
   return {
     tnoPattern,
+    assertRefundable,
+    open,
+    awaitingDeposit,
+    deposit,
+    issueBillingKey,
+    findBillingKey,
+    recordCharge,
+    deleteBillingKey,
+    /** A copy of one billing key's record, or undefined. */
+    billingKey(batchKey) {
+      const key = billingKeys.get(String(batchKey));
+      return key ? structuredClone(key) : undefined;
+    },
+    billingKeys: () => [...billingKeys.values()].map((k) => structuredClone(k)),
     amountOf: (v) => parseAmount(v, facts.maxAmount),
     merchant: (siteCd) => merchantsBySite.get(siteCd),
     addTransaction,
@@ -130,4 +238,19 @@ export function parseAmount(v, maxAmount) {
     return n <= maxAmount ? n : null;
   }
   return null;
+}
+
+/** yyyyMMdd in Korea Standard Time. */
+function kstDate(date) {
+  const d = new Date(date.getTime() + 9 * 3600_000);
+  const p = (n, w = 2) => String(n).padStart(w, '0');
+  return `${p(d.getUTCFullYear(), 4)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}`;
+}
+
+/** `n` random decimal digits, the first not 0 (web crypto: every runtime has it). */
+export function randomDigits(n) {
+  const bytes = crypto.getRandomValues(new Uint8Array(n));
+  let out = '';
+  for (const [i, b] of bytes.entries()) out += String(i === 0 ? 1 + (b % 9) : b % 10);
+  return out;
 }

@@ -1,7 +1,9 @@
 // The emulator's endpoints: the cancel/modify and inquiry routes, their request checks and
-// their replies in KCP's shape. Balances and money rules are the ledger's (ledger.js); paths,
-// limits and the tno rule are the core's (`facts`, kcpFacts()).
+// their replies in KCP's shape, and the dispatch to the payment lifecycle (payments.js: window,
+// approval, hub, trade registration, deposit). Balances and money rules are the ledger's
+// (ledger.js); paths, limits and the tno rule are the core's (`facts`, kcpFacts()).
 import { REFUSALS, Refusal, refuse } from './refusals.js';
+import { createPaymentRoutes, WINDOW_PATH, DEPOSIT_PATH, NOTIFICATIONS_PATH } from './payments.js';
 
 // The public names of KCP's paths; the emulator itself routes by the core's (`facts`), and a
 // test checks that these equal them.
@@ -15,7 +17,7 @@ const encoder = new TextEncoder();
  * Builds the router. `answer(method, path, fields)` returns `{ status, reply }`: the HTTP
  * status and KCP's JSON reply (a success, or a refusal with the emulator's res_cd).
  */
-export function createRoutes({ ledger, verifier, facts, clock }) {
+export function createRoutes({ ledger, verifier, facts, clock, notifier, groupId, vaSuccessCode }) {
   const { tnoPattern, amountOf } = ledger;
 
   // ---- checks shared by both routes --------------------------------------------------
@@ -33,10 +35,16 @@ export function createRoutes({ ledger, verifier, facts, clock }) {
     return v;
   }
 
-  function authenticate(body, plaintextField) {
+  /** The merchant named by site_cd, whose certificate kcp_cert_info must be: E200, E201. */
+  function certified(body) {
     const merchant = ledger.merchant(body.site_cd);
     if (!merchant) refuse('E200', 'site_cd');
     if (body.kcp_cert_info !== merchant.certInfo) refuse('E201', 'kcp_cert_info');
+    return merchant;
+  }
+
+  function authenticate(body, plaintextField) {
+    const merchant = certified(body);
     const plaintext = `${body.site_cd}^${body.tno}^${body[plaintextField]}`;
     let ok = false;
     try {
@@ -94,6 +102,7 @@ export function createRoutes({ ledger, verifier, facts, clock }) {
         coupon_mod_mny: '0',
       };
     }
+    ledger.assertRefundable(entry);
     ledger.cancelPartial(entry, { modMny, remMny, tax }, cancTime);
     return {
       ...SUCCESS,
@@ -130,30 +139,51 @@ export function createRoutes({ ledger, verifier, facts, clock }) {
     };
   }
 
-  /** `fields` is the parsed JSON object body, or undefined when the body is not one. */
-  function answer(method, path, fields) {
-    if (path !== facts.modifyPath && path !== facts.inquiryPath) {
+  const payments = createPaymentRoutes({
+    ledger, facts, clock, notifier, groupId, vaSuccessCode, kcpTime,
+    checks: { requireString, requireAmount, certified },
+  });
+
+  /** path → { method, run(fields, origin) }: KCP's endpoints, then the emulator's own. */
+  const ROUTES = new Map([
+    [facts.modifyPath, { method: 'POST', run: cancel }],
+    [facts.inquiryPath, { method: 'POST', run: inquire }],
+    [facts.approvalPath, { method: 'POST', run: payments.approve }],
+    [facts.hubPath, { method: 'POST', run: payments.hub }],
+    [facts.tradeRegisterPath, { method: 'POST', run: payments.tradeRegister, camelCase: true }],
+    [WINDOW_PATH, { method: 'POST', run: payments.paymentWindow }],
+    [DEPOSIT_PATH, { method: 'POST', run: payments.deposit }],
+    [NOTIFICATIONS_PATH, { method: 'GET', run: payments.notifications, noBody: true }],
+  ]);
+
+  /**
+   * `fields` is the parsed JSON object body, or undefined when the body is not one; `origin`
+   * the scheme and host the request was sent to (for URLs the emulator hands out).
+   */
+  function answer(method, path, fields, origin = 'http://kcp-emulator.invalid') {
+    const route = ROUTES.get(path);
+    if (!route) {
       return { status: 404, reply: { res_cd: '404', res_msg: 'not found', res_en_msg: `no such endpoint: ${path}` } };
     }
-    if (method !== 'POST') {
-      return { status: 405, reply: { res_cd: '405', res_msg: 'method not allowed', res_en_msg: 'use POST' } };
+    if (method !== route.method) {
+      return { status: 405, reply: { res_cd: '405', res_msg: 'method not allowed', res_en_msg: `use ${route.method}` } };
     }
     try {
-      if (!fields) refuse('E100');
-      return { status: 200, reply: path === facts.modifyPath ? cancel(fields) : inquire(fields) };
+      if (!fields && !route.noBody) refuse('E100');
+      return { status: 200, reply: route.run(fields, origin) };
     } catch (e) {
       if (!(e instanceof Refusal)) throw e;
       const r = REFUSALS[e.code];
-      return {
-        status: 200,
-        reply: {
-          res_cd: e.code,
-          // The field name helps in either language; balances are spelled out in English only.
-          res_msg: e.detail && (e.code === 'E101' || e.code === 'E102') ? `${r.ko} (${e.detail})` : r.ko,
-          res_en_msg: e.detail ? `${r.en} (${e.detail})` : r.en,
-          ...(typeof fields?.tno === 'string' ? { tno: fields.tno } : {}),
-        },
+      const reply = {
+        res_cd: e.code,
+        // The field name helps in either language; balances are spelled out in English only.
+        res_msg: e.detail && (e.code === 'E101' || e.code === 'E102') ? `${r.ko} (${e.detail})` : r.ko,
+        res_en_msg: e.detail ? `${r.en} (${e.detail})` : r.en,
+        ...(typeof fields?.tno === 'string' ? { tno: fields.tno } : {}),
       };
+      // Trade registration answers in CamelCase (beyond-cancel.md §1.6).
+      if (route.camelCase) return { status: 200, reply: { Code: reply.res_cd, Message: reply.res_msg, EnMessage: reply.res_en_msg } };
+      return { status: 200, reply };
     }
   }
 

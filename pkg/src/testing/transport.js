@@ -111,7 +111,10 @@ export function createTransport(handle) {
     }
     const method = req.method ?? 'GET';
     const hasBody = method !== 'GET' && method !== 'HEAD';
-    const request = new Request(new URL(req.url ?? '/', 'http://127.0.0.1'), {
+    // The Host header names the port the client used (URLs the emulator hands out use it).
+    let base = 'http://127.0.0.1';
+    if (typeof req.headers.host === 'string' && URL.canParse?.(`http://${req.headers.host}/`)) base = `http://${req.headers.host}`;
+    const request = new Request(new URL(req.url ?? '/', base), {
       method,
       headers: req.headers['content-type'] ? { 'content-type': req.headers['content-type'] } : {},
       body: hasBody ? concatBytes(chunks) : undefined,
