@@ -72,6 +72,7 @@ pub use api::{
     cancel_plaintext, inquiry_plaintext, parse_inquiry_response, parse_modify_response,
     result_code, validate_mod_type, validate_pay_type, validate_site_cd, validate_tno,
 };
+pub use api::{PAY_METHOD_BILLING_KEY, PAY_METHOD_CARD, PAY_METHOD_VIRTUAL_ACCOUNT};
 pub use cert::Certificate;
 #[cfg(feature = "internals")]
 #[doc(hidden)]

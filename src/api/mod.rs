@@ -26,6 +26,7 @@ pub use hub::{
     CARD_TX_TYPE_BILLING, CARD_TX_TYPE_KEY_IN, CURRENCY_KRW, HUB_PATH, TX_TYPE_BILLING_KEY_DELETE,
     VA_SUCCESS_CODES, VA_TX_TYPE,
 };
+pub use hub::{PAY_METHOD_BILLING_KEY, PAY_METHOD_CARD, PAY_METHOD_VIRTUAL_ACCOUNT};
 pub use inquiry::{
     INQUIRY_PATH, Inquiry, InquiryResult, PAY_TYPES, PayType, inquiry_plaintext,
     parse_inquiry_response, validate_pay_type,

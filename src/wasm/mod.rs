@@ -590,9 +590,9 @@ pub fn kcp_facts() -> JsResult<JsValue> {
             },
         },
         hub_pay_methods: HubPayMethodFacts {
-            card: crate::api::hub::PAY_METHOD_CARD,
-            virtual_account: crate::api::hub::PAY_METHOD_VIRTUAL_ACCOUNT,
-            billing_key: crate::api::hub::PAY_METHOD_BILLING_KEY,
+            card: crate::PAY_METHOD_CARD,
+            virtual_account: crate::PAY_METHOD_VIRTUAL_ACCOUNT,
+            billing_key: crate::PAY_METHOD_BILLING_KEY,
         },
     })
 }
