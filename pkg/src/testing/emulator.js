@@ -15,7 +15,7 @@ import { createHandler } from './handler.js';
 import { createTransport } from './transport.js';
 import { createNotifier, acknowledged } from './notifier.js';
 
-export { REFUSALS } from './refusals.js';
+export { REFUSALS, KCP_CODES } from './refusals.js';
 export { CANCEL_PATH, INQUIRY_PATH, kcpTime } from './routes.js';
 export { parseAmount } from './ledger.js';
 export { acknowledged } from './notifier.js';

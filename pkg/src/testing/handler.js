@@ -30,12 +30,13 @@ export function createHandler({ routes, faults, onRequest }) {
       path,
       tno: typeof fields?.tno === 'string' ? fields.tno : undefined,
       modType: typeof fields?.mod_type === 'string' ? fields.mod_type : undefined,
-      orderNo: typeof fields?.ordr_idxx === 'string' ? fields.ordr_idxx : undefined,
       fault: undefined,
       status: undefined,
       resCd: undefined,
       outcome: undefined,
     };
+    // Requests that name an order (approval excepted: KCP's carries none) say which.
+    if (typeof fields?.ordr_idxx === 'string') record.orderNo = fields.ordr_idxx;
     requestLog.push(record);
     const finish = (outcome) => {
       record.outcome = outcome.kind;

@@ -1,10 +1,7 @@
 // The emulator's refusals: its own res_cd table and the exception that carries one from a
 // check (routes.js) or a money rule (ledger.js) to the reply.
 
-/**
- * The emulator's own refusal codes. KCP publishes no code table, so these are ours (all start
- * with E), except 8059, KCP's legacy code for an approval whose amount is not the window's.
- */
+/** The emulator's own refusal codes. KCP publishes no code table, so these are ours. */
 export const REFUSALS = Object.freeze({
   E100: { ko: '요청 형식 오류', en: 'the request body is not a JSON object' },
   E101: { ko: '필수 항목 누락', en: 'a required field is missing' },
@@ -31,9 +28,19 @@ export const REFUSALS = Object.freeze({
   E340: { ko: '지원하지 않는 요청 유형', en: 'the hub request is of a kind the emulator does not support' },
   E341: { ko: '입금 대기 중인 가상계좌가 아님', en: 'the transaction is not a virtual account awaiting its deposit' },
   E342: { ko: '거래등록 정보 없음', en: 'approval_key was not handed out by trade registration' },
-  // KCP's own code, from its legacy (pp_cli) manual: the REST API's code for this is unconfirmed.
+});
+
+/**
+ * KCP's own codes the emulator answers with, message verbatim: 8059, an approval whose
+ * `ordr_mony` is not the window's, from KCP's legacy (pp_cli) manual (beyond-cancel.md §1.5;
+ * the REST API's code for it is unconfirmed).
+ */
+export const KCP_CODES = Object.freeze({
   8059: { ko: '포맷에러(지불정보-공통:결제금액 불일치)', en: "ordr_mony does not equal the amount authenticated in the window (KCP's legacy code 8059)" },
 });
+
+/** The message pair of any code the emulator answers with. */
+export const refusalMessage = (code) => REFUSALS[code] ?? KCP_CODES[code];
 
 export class Refusal {
   constructor(code, detail) {

@@ -2,7 +2,7 @@
 // their replies in KCP's shape, and the dispatch to the payment lifecycle (payments.js: window,
 // approval, hub, trade registration, deposit). Balances and money rules are the ledger's
 // (ledger.js); paths, limits and the tno rule are the core's (`facts`, kcpFacts()).
-import { REFUSALS, Refusal, refuse } from './refusals.js';
+import { Refusal, refuse, refusalMessage } from './refusals.js';
 import { createPaymentRoutes, WINDOW_PATH, DEPOSIT_PATH, NOTIFICATIONS_PATH } from './payments.js';
 
 // The public names of KCP's paths; the emulator itself routes by the core's (`facts`), and a
@@ -173,7 +173,7 @@ export function createRoutes({ ledger, verifier, facts, clock, notifier, groupId
       return { status: 200, reply: route.run(fields, origin) };
     } catch (e) {
       if (!(e instanceof Refusal)) throw e;
-      const r = REFUSALS[e.code];
+      const r = refusalMessage(e.code);
       const reply = {
         res_cd: e.code,
         // The field name helps in either language; balances are spelled out in English only.
