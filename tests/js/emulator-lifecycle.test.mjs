@@ -491,3 +491,51 @@ describe('acknowledged(text): the one check of a merchant reply', () => {
     assert.equal(ack('result=%ZZ'), false);
   });
 });
+
+describe('kcp-wasm emulator (CLI): the lifecycle options', () => {
+  test('--group-id, --va-success-code and the notification options reach the emulator', async () => {
+    const { runEmulatorCli } = await import('../../pkg/src/testing/cli.js');
+    const merchant = await merchantServer([FACTS.notification.ackResult]);
+    const ac = new AbortController();
+    const lines = [];
+    let listening;
+    const ready = new Promise((resolve) => (listening = resolve));
+    const done = runEmulatorCli([
+      '--port', '0', '--cert', path.join(root, 'tests/fixtures/kcp/splCert.pem'), '--group-id', 'T00001000348',
+      '--va-success-code', 'V000', '--notify-url', merchant.url, '--notify-attempts', '2', '--notify-interval-ms', '10',
+    ], { signal: ac.signal, stdout: (l) => lines.push(l), stderr: (l) => lines.push(l), onListening: listening });
+    const { url } = await ready;
+    const post = async (route, body) => (await fetch(`${url}${route}`, { method: 'POST', body: JSON.stringify(body) })).json();
+    try {
+      assert.equal((await post(WINDOW, { site_cd: 'T0000', ordr_idxx: 'A', pay_method: 'AUTH', kcp_group_id: 'T00001000349' })).res_cd, 'E322');
+      const va = await post(FACTS.hubPath, {
+        site_cd: 'T0000', kcp_cert_info: CERT_INFO, pay_method: FACTS.hubPayMethods.virtualAccount, amount: '100', va_mny: '100',
+        currency: FACTS.currencyKrw, ordr_idxx: 'CLI-VA', good_name: 'g', va_txtype: FACTS.vaTxType, va_name: 'shop',
+      });
+      assert.equal(va.res_cd, 'V000');
+      await post(DEPOSIT, { tno: va.tno, amount: '100' });
+      const deadline = Date.now() + 5000;
+      while (!lines.some((l) => /attempt 1: HTTP 200, acknowledged/.test(l))) {
+        assert.ok(Date.now() < deadline, lines.join('\n'));
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.equal(merchant.received.length, 1);
+    } finally {
+      ac.abort();
+      assert.equal(await done, 0);
+      await merchant.close();
+    }
+    assert.ok(lines.some((l) => l.includes(`notifications: delivered to ${merchant.url}`)));
+  });
+
+  test('bad lifecycle options are usage errors', async () => {
+    const { runEmulatorCli } = await import('../../pkg/src/testing/cli.js');
+    const quiet = { stdout: () => {}, stderr: () => {} };
+    const cert = path.join(root, 'tests/fixtures/kcp/splCert.pem');
+    assert.equal(await runEmulatorCli(['--cert', cert, '--group-id', 'nope'], quiet), 2);
+    assert.equal(await runEmulatorCli(['--cert', cert, '--notify-url', 'ftp://x'], quiet), 2);
+    assert.equal(await runEmulatorCli(['--cert', cert, '--notify-attempts', '0'], quiet), 2);
+    assert.equal(await runEmulatorCli(['--cert', cert, '--notify-interval-ms', 'soon'], quiet), 2);
+    assert.equal(await runEmulatorCli(['--cert', cert, '--va-success-code', '9999'], quiet), 2);
+  });
+});

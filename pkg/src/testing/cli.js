@@ -4,11 +4,16 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
+import { WINDOW_PATH, DEPOSIT_PATH, NOTIFICATIONS_PATH } from './payments.js';
 
 export const EMULATOR_USAGE = `Usage: kcp-wasm emulator --cert <certificate.pem> [options]
 
-Serves KCP's cancel/refund (POST /gw/mod/v1/cancel) and inquiry (POST /std/inquery) endpoints
-on loopback, checking site_cd, kcp_cert_info and kcp_sign_data, with an in-memory ledger.
+Serves KCP's endpoints on loopback with an in-memory ledger: cancel/refund (POST /gw/mod/v1/cancel),
+inquiry (POST /std/inquery), approval (POST /gw/enc/v1/payment), the hub (POST /gw/hub/v1/payment:
+billing-key charge and deletion, key-in, virtual accounts) and trade registration
+(POST /std/tradeReg/register), checking site_cd, kcp_cert_info and kcp_sign_data. Its own routes:
+POST /__emulator/window (what KCP's payment window hands back), POST /__emulator/deposit (a deposit
+into a virtual account, notified to --notify-url) and GET /__emulator/notifications.
 Point a client at it with baseUrl http://127.0.0.1:<port>. Stop with Ctrl-C.
 
 Options:
@@ -18,10 +23,18 @@ Options:
                          a paid transaction to seed (repeatable), e.g. 20261127000001:10000:PACA
   --port <n>             port (default 8765; 0 picks a free one)
   --host <addr>          address to listen on (default 127.0.0.1)
+  --notify-url <url>     where to deliver KCP's notifications (virtual-account deposits)
+  --notify-attempts <n>  deliveries of one notification until it is acknowledged (default 5)
+  --notify-interval-ms <ms>
+                         wait before the 2nd delivery, doubling after (default 200)
+  --group-id <id>        the merchant's billing group id: then only it is accepted
+                         (default: any well-formed group id)
+  --va-success-code <code>
+                         res_cd of a virtual-account issuance: 0000 (default) or V000
   --quiet                do not log each request
   -h, --help             this text
 
-Refusals use the emulator's own res_cd codes (E100..E305): see docs/emulator.md in the package (node_modules/kcp-wasm/docs/emulator.md).`;
+Refusals use the emulator's own res_cd codes (E100..E342; 8059 is KCP's): see docs/emulator.md in the package (node_modules/kcp-wasm/docs/emulator.md).`;
 
 /**
  * Runs the emulator CLI. `argv` is what follows `kcp-wasm emulator`. Resolves to the process exit
@@ -47,6 +60,11 @@ export async function runEmulatorCli(argv, io = {}) {
         seed: { type: 'string', multiple: true },
         port: { type: 'string', default: '8765' },
         host: { type: 'string', default: '127.0.0.1' },
+        'notify-url': { type: 'string' },
+        'notify-attempts': { type: 'string' },
+        'notify-interval-ms': { type: 'string' },
+        'group-id': { type: 'string' },
+        'va-success-code': { type: 'string' },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -92,13 +110,34 @@ export async function runEmulatorCli(argv, io = {}) {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) return usage(`--port ${values.port} is not a port number`);
 
+  const count = (name, min) => {
+    const v = values[name];
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!/^[0-9]+$/.test(v) || n < min) throw new TypeError(`--${name} ${v}: expected an integer >= ${min}`);
+    return n;
+  };
+  let notifyAttempts, notifyIntervalMs;
+  try {
+    notifyAttempts = count('notify-attempts', 1);
+    notifyIntervalMs = count('notify-interval-ms', 0);
+  } catch (e) {
+    return usage(e.message);
+  }
+
   const { createKcpEmulator } = await import('./index.js');
   let emulator;
   try {
     emulator = createKcpEmulator({
       merchants,
       transactions,
+      notifyUrl: values['notify-url'],
+      notifyAttempts,
+      notifyIntervalMs,
+      groupId: values['group-id'],
+      vaSuccessCode: values['va-success-code'],
       onRequest: values.quiet ? undefined : (r) => out(formatRecord(r)),
+      onNotification: values.quiet ? undefined : (d) => out(formatDelivery(d)),
     });
   } catch (e) {
     return usage(e.message);
@@ -115,7 +154,11 @@ export async function runEmulatorCli(argv, io = {}) {
   out(`KCP emulator listening on ${info.url}`);
   out(`  merchants: ${merchants.map((m) => m.siteCd).join(', ')}`);
   for (const t of emulator.ledgers()) out(`  seeded: tno ${t.tno} ${t.amount} won ${t.payType} (${t.siteCd})`);
-  out(`  endpoints: POST ${info.url}/gw/mod/v1/cancel, POST ${info.url}/std/inquery`);
+  const facts = (await import('kcp-wasm')).kcpFacts();
+  const kcpPaths = [facts.modifyPath, facts.inquiryPath, facts.approvalPath, facts.hubPath, facts.tradeRegisterPath];
+  out(`  endpoints: ${kcpPaths.map((p) => `POST ${info.url}${p}`).join(', ')}`);
+  out(`  emulator:  POST ${info.url}${WINDOW_PATH}, POST ${info.url}${DEPOSIT_PATH}, GET ${info.url}${NOTIFICATIONS_PATH}`);
+  out(`  notifications: ${values['notify-url'] ? `delivered to ${values['notify-url']}` : 'not delivered (no --notify-url)'}`);
   io.onListening?.(info);
 
   await new Promise((resolve) => {
@@ -133,6 +176,11 @@ export async function runEmulatorCli(argv, io = {}) {
   await emulator.close();
   out('KCP emulator stopped');
   return 0;
+}
+
+function formatDelivery(d) {
+  const result = d.status !== undefined ? `HTTP ${d.status}` : `error ${d.error}`;
+  return `${new Date().toISOString()} notify ${d.txCd} tno=${d.tno} noti_id=${d.notiId} → ${d.url} attempt ${d.attempt}: ${result}, ${d.acknowledged ? 'acknowledged' : 'not acknowledged'}`;
 }
 
 function formatRecord(r) {
