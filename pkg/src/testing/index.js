@@ -5,7 +5,7 @@
 // Signatures and certificates are checked with the package's own wasm code, imported by the
 // package's name so that each runtime (node, workerd, deno, browser) loads its own entry.
 import * as core from 'kcp-wasm';
-import { createEmulator, REFUSALS, CANCEL_PATH, INQUIRY_PATH } from './emulator.js';
+import { createEmulator, REFUSALS, CANCEL_PATH, INQUIRY_PATH, WINDOW_PATH, DEPOSIT_PATH, NOTIFICATIONS_PATH } from './emulator.js';
 
 const { verifySignature, serializeCertificate, kcpFacts } = core;
 
@@ -26,4 +26,4 @@ export function createKcpEmulator(options = {}) {
 
 /** The emulator's refusal codes (`res_cd`), with their Korean and English messages. */
 export const EMULATOR_REFUSAL_CODES = REFUSALS;
-export { CANCEL_PATH, INQUIRY_PATH };
+export { CANCEL_PATH, INQUIRY_PATH, WINDOW_PATH, DEPOSIT_PATH, NOTIFICATIONS_PATH };
