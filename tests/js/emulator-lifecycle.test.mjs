@@ -539,3 +539,48 @@ describe('kcp-wasm emulator (CLI): the lifecycle options', () => {
     assert.equal(await runEmulatorCli(['--cert', cert, '--va-success-code', '9999'], quiet), 2);
   });
 });
+
+describe('hostile input on the lifecycle routes', () => {
+  test('odd types, odd values and odd bodies get a refusal code, never a crash or a state change', async () => {
+    const emulator = createKcpEmulator({ merchants: [{ siteCd: 'T0000', certificate: CERT }], notifyUrl: 'http://127.0.0.1:9/x', notifyAttempts: 1 });
+    const send = async (route, body) => {
+      const res = await emulator.fetch(route, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) });
+      assert.equal(res.status, 200, `${route} ${JSON.stringify(body)} → HTTP ${res.status}`);
+      return res.json();
+    };
+    const odd = [null, 0, -1, 1.5, 1e300, '', ' ', '-1', '1e3', '٣', 'x'.repeat(10_000), [], ['1'], {}, { toString: 'x' }, true, '__proto__'];
+    const routes = {
+      [WINDOW]: { site_cd: 'T0000', ordr_idxx: 'O', good_mny: '1000', pay_method: 'CARD' },
+      [FACTS.approvalPath]: { tran_cd: FACTS.tranCdPayment, site_cd: 'T0000', kcp_cert_info: CERT_INFO, enc_data: 'a', enc_info: 'b', ordr_mony: '1000' },
+      [FACTS.hubPath]: {
+        site_cd: 'T0000', kcp_cert_info: CERT_INFO, pay_method: FACTS.hubPayMethods.card, amount: '1000', card_mny: '1000', currency: FACTS.currencyKrw,
+        ordr_idxx: 'O', good_name: 'g', card_tx_type: FACTS.cardTxTypeKeyIn, card_no: VALID_CARD, card_expiry: '9912',
+      },
+      [FACTS.tradeRegisterPath]: { site_cd: 'T0000', kcp_cert_info: CERT_INFO, ordr_idxx: 'O', good_mny: '1', good_name: 'g', pay_method: 'CARD', Ret_URL: 'https://x' },
+      [DEPOSIT]: { tno: '20261127000001', amount: '1' },
+    };
+    let refusals = 0;
+    for (const [route, valid] of Object.entries(routes)) {
+      for (const raw of ['', 'null', '[]', '"x"', '{', '{"__proto__":{"x":1}}']) {
+        const r = await send(route, raw);
+        assert.ok(r.res_cd ?? r.Code, `${route} ${raw}`);
+        assert.notEqual(r.res_cd ?? r.Code, '0000');
+      }
+      for (const field of Object.keys(valid)) {
+        for (const value of odd) {
+          const before = JSON.stringify([emulator.ledgers(), emulator.billingKeys()]);
+          const r = await send(route, { ...valid, [field]: value });
+          const code = r.res_cd ?? r.Code;
+          assert.match(code, /^(0000|E[0-9]{3}|8059)$/, `${route} ${field}=${JSON.stringify(value).slice(0, 40)}`);
+          if (code !== '0000') {
+            refusals++;
+            assert.equal(JSON.stringify([emulator.ledgers(), emulator.billingKeys()]), before, 'a refusal changes nothing');
+          }
+          assert.ok(!JSON.stringify(r).includes(VALID_CARD), 'the card number is never echoed');
+        }
+      }
+    }
+    assert.ok(refusals > 100, `${refusals} refusals`);
+    await emulator.close();
+  });
+});

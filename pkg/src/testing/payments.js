@@ -17,7 +17,7 @@ const SUCCESS = { res_cd: '0000', res_msg: '정상처리', res_en_msg: 'processi
 
 // The emulator's test data: one card, banks by code, a window-side card mask.
 const CARD = { card_cd: 'CCLG', card_name: '신한카드', card_bank_cd: '0301', card_mask_no: '461954******7815' };
-const BANKS = { BK03: 'IBK기업은행', BK04: 'KB국민은행', BK11: 'NH농협은행', BK20: '우리은행', BK26: '신한은행', BK81: '하나은행' };
+const BANKS = new Map(Object.entries({ BK03: 'IBK기업은행', BK04: 'KB국민은행', BK11: 'NH농협은행', BK20: '우리은행', BK26: '신한은행', BK81: '하나은행' }));
 const DEFAULT_BANK = 'BK26';
 const TEST_BANK_NAME = '테스트은행';
 const VA_DAYS = 3;
@@ -35,9 +35,9 @@ export function createPaymentRoutes({ ledger, facts, clock, checks, notifier, gr
   const { requireString, requireAmount, certified } = checks;
   const methodByName = new Map(facts.payMethods.map((m) => [m.name, m]));
   // The window's pay_method (KCP's mobile pay_method names) → the payment method it stands for.
-  const WINDOW_METHODS = { CARD: 'card', BANK: 'bank', VCNT: 'virtualAccount' };
+  const WINDOW_METHODS = new Map([['CARD', 'card'], ['BANK', 'bank'], ['VCNT', 'virtualAccount']]);
   const BILLING_KEY_WINDOW = 'AUTH';
-  for (const m of [...Object.keys(WINDOW_METHODS), BILLING_KEY_WINDOW]) {
+  for (const m of [...WINDOW_METHODS.keys(), BILLING_KEY_WINDOW]) {
     if (!facts.tradePayMethods.includes(m)) throw new Error(`kcp-emulator: ${m} is not one of the core's trade pay methods`);
   }
   const depositTx = facts.notification.txCodes.find((t) => t.name === 'virtualAccountDeposit');
@@ -63,7 +63,7 @@ export function createPaymentRoutes({ ledger, facts, clock, checks, notifier, gr
     const orderNo = requireString(request, 'ordr_idxx');
     const payMethod = requireString(request, 'pay_method');
     const billing = payMethod === BILLING_KEY_WINDOW;
-    if (!billing && !(payMethod in WINDOW_METHODS)) refuse('E102', 'pay_method');
+    if (!billing && !WINDOW_METHODS.has(payMethod)) refuse('E102', 'pay_method');
     const amount = billing && (request.good_mny === undefined || request.good_mny === '') ? 0 : requireAmount(request, 'good_mny');
     if (!billing && amount === 0) refuse('E102', 'good_mny');
     if (!ledger.merchant(siteCd)) refuse('E200', 'site_cd');
@@ -77,7 +77,7 @@ export function createPaymentRoutes({ ledger, facts, clock, checks, notifier, gr
     const encData = opaque(96);
     const encInfo = opaque(24);
     const tranCd = billing ? facts.tranCdBillingKey : facts.tranCdPayment;
-    const method = billing ? undefined : methodByName.get(WINDOW_METHODS[payMethod]);
+    const method = billing ? undefined : methodByName.get(WINDOW_METHODS.get(payMethod));
     if (request.buyr_name !== undefined && typeof request.buyr_name !== 'string') refuse('E102', 'buyr_name');
     windows.set(encData, { encInfo, siteCd, orderNo, amount, payMethod, tranCd, groupId: group, buyer: request.buyr_name, used: false });
     return {
@@ -126,7 +126,7 @@ export function createPaymentRoutes({ ledger, facts, clock, checks, notifier, gr
 
     const ordrMony = requireAmount(body, 'ordr_mony');
     if (ordrMony !== session.amount) refuse('8059', `ordr_mony ${ordrMony} ≠ ${session.amount}`);
-    const name = WINDOW_METHODS[session.payMethod];
+    const name = WINDOW_METHODS.get(session.payMethod);
     const method = methodByName.get(name);
     session.used = true;
     if (name === 'virtualAccount') {
@@ -135,7 +135,7 @@ export function createPaymentRoutes({ ledger, facts, clock, checks, notifier, gr
     }
     const entry = ledger.open({ siteCd: merchant.siteCd, payType: method.payType, amount: session.amount, orderNo: session.orderNo, method: name, origin: 'window' }, time);
     const common = { ...SUCCESS, tno: entry.tno, amount: String(entry.amount), order_no: entry.orderNo, app_time: appTime, pay_method: entry.payType };
-    if (name === 'bank') return { ...common, bank_name: BANKS[DEFAULT_BANK], bank_code: DEFAULT_BANK };
+    if (name === 'bank') return { ...common, bank_name: BANKS.get(DEFAULT_BANK), bank_code: DEFAULT_BANK };
     return { ...common, ...cardFields(entry, appTime, '00') };
   }
 
@@ -266,7 +266,7 @@ export function createPaymentRoutes({ ledger, facts, clock, checks, notifier, gr
       method: 'virtualAccount',
       origin,
       state: 'awaiting-deposit',
-      virtualAccount: { bankCode, bankName: BANKS[bankCode] ?? TEST_BANK_NAME, account: `${9}${randomDigits(13)}`, depositor, buyer: buyer ?? depositor, dueDate: due, issuedAmount: amount },
+      virtualAccount: { bankCode, bankName: BANKS.get(bankCode) ?? TEST_BANK_NAME, account: `${9}${randomDigits(13)}`, depositor, buyer: buyer ?? depositor, dueDate: due, issuedAmount: amount },
     }, time);
     return entry;
   }
