@@ -20,10 +20,10 @@ pub const VA_SUCCESS_CODES: &[&str] = &["0000", "V000"];
 
 use super::approval::{
     RES_CD, check_amount_reported, check_order_id, check_order_text, check_payment_amount,
-    new_expect, read_amount,
+    new_expect, read_amount, text_field,
 };
 use super::modify::ResultWarning;
-use super::reply::{ReplyShape, parse_success_with, string_field};
+use super::reply::{ReplyShape, parse_success_with};
 use super::{Expect, Merchant, Operation, PreparedRequest};
 use crate::error::{Error, Result};
 use serde::Serialize;
@@ -603,7 +603,7 @@ pub fn parse_billing_key_delete_response(
 /// ([`VA_SUCCESS_CODES`]); the issued `amount` is compared with `expect.amount`.
 pub fn parse_virtual_account_response(text: &str, expect: &Expect) -> Result<VirtualAccountResult> {
     let (raw, res_cd, res_msg) = parse_success_with(text, &VA_REPLY)?;
-    let s = |name: &str| string_field(&raw, name).filter(|v| !v.is_empty());
+    let s = |name: &str| text_field(&raw, name);
     let mut warnings = Vec::new();
     let tno = s("tno");
     if tno.is_none() {
