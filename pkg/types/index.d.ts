@@ -31,7 +31,11 @@ export type KcpErrorCode =
   | 'CONFIG_INVALID'
   | 'KCP_REJECTED'
   | 'RESPONSE_MALFORMED'
-  /** An inquiry's reply is about another transaction. (Never thrown for a cancel or refund KCP applied: see `ModifyResult.warnings`.) */
+  /**
+   * An inquiry's reply is about another transaction, a billing-key issuance's success has no
+   * `batch_key`, or a trade registration's success has no `approvalKey` / `PayUrl`. (Never thrown
+   * for a cancel, refund or payment KCP applied: see `warnings`.)
+   */
   | 'RESPONSE_INCONSISTENT'
   | 'HTTP_ERROR'
   | 'NETWORK_ERROR'
