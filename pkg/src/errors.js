@@ -169,7 +169,9 @@ const SHAPES = {
         `automatic full cancel ${
           cancelError?.code === 'KCP_REJECTED'
             ? `was refused (${[cancelError.resCd, cancelError.resMsg].filter(Boolean).join(' ')})`
-            : `has no known outcome (${cancelError?.code ?? 'unknown'})`
+            : approval?.tno
+              ? `has no known outcome (${cancelError?.code ?? 'unknown'})`
+              : "could not be sent: KCP's approval reply carried no tno (find the payment in KCP's merchant admin by its order number)"
         }: the buyer may still be charged. Inquire about the transaction (client.inquire) before anything ` +
         'else, then cancel it or record it.',
       /** `cause`: what `record` threw. */

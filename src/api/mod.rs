@@ -2,7 +2,9 @@
 //!
 //! Each endpoint has its module, which owns everything KCP expects of it — its codes and their
 //! facts, request values and their validation, the plaintext, the wire form and the reply:
-//! [`modify`] (cancel, refund, other modifications) and [`inquiry`]. What they share lives here:
+//! [`modify`] (cancel, refund, other modifications) and [`inquiry`], signed; [`approval`]
+//! (approval, billing-key issuance), [`hub`] (billing-key charge and deletion, virtual accounts,
+//! key-in) and [`trade_reg`] (trade registration), which KCP wants unsigned. What they share lives here:
 //! the [`Merchant`] (`site_cd`, certificate, key and server), the [`Environment`], the signed
 //! body and the [`PreparedRequest`] every endpoint returns, which carries every wire and safety
 //! fact (URL, method, headers, body, whether it moves money, what the reply must match) so that

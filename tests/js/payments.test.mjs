@@ -304,6 +304,18 @@ describe('approveAndRecord', () => {
     client.free();
   });
 
+  test('an approval without a tno cannot be cancelled: APPROVAL_CANCEL_FAILED, nothing sent', async () => {
+    const { client, calls } = stub(() => ({ res_cd: '0000', res_msg: 'ok', amount: '1100' }));
+    const error = await client.approveAndRecord(approvalInput, () => {
+      throw new Error('x');
+    }).catch((e) => e);
+    assert.equal(error.code, 'APPROVAL_CANCEL_FAILED');
+    assert.deepEqual(error.approval.warnings.map((w) => w.code), ['TNO_MISSING']);
+    assert.match(error.message, /carried no tno/);
+    assert.equal(calls.length, 1);
+    client.free();
+  });
+
   test('an approval that fails is thrown as it is, and nothing is recorded or cancelled', async () => {
     const { client, calls } = stub(() => ({ res_cd: '8059', res_msg: 'x' }));
     let called = false;
