@@ -4,54 +4,211 @@
 
 use super::{
     Merchant, Prepared, get, json_to_js, opt_amount, opt_str, prepare, req_amount, req_str,
-    require_object, set, to_js, to_value,
+    require_object, set, to_js,
 };
 use crate::Error;
 use crate::api::{
     Approval, BillingCharge, BillingKeyDelete, BillingKeyIssue, Buyer, CashReceiptPurpose, KeyIn,
-    Reply, TradeRegistration, VaCashReceipt, VirtualAccountIssue,
+    PaymentResult, PointsDetails, Reply, ResultWarning, TradeRegistration, VaCashReceipt,
+    VirtualAccountIssue,
 };
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
 type JsResult<T> = std::result::Result<T, JsValue>;
 
-/// A typed result (serialized) with KCP's reply as `raw`, exactly.
-fn with_raw<T: Serialize>(
-    value: &T,
-    raw: serde_json::Map<String, serde_json::Value>,
-) -> JsResult<JsValue> {
-    let obj = to_value(value)?;
-    set(&obj, "raw", &json_to_js(&serde_json::Value::Object(raw)));
-    Ok(obj)
+/// A JS object built field by field (no serde: smaller code, and nothing here can fail).
+struct Obj(JsValue);
+
+impl Obj {
+    fn new() -> Self {
+        Obj(js_sys::Object::new().into())
+    }
+    fn str(&self, name: &str, value: &str) {
+        set(&self.0, name, &value.into());
+    }
+    fn opt_str(&self, name: &str, value: &Option<String>) {
+        if let Some(v) = value {
+            self.str(name, v);
+        }
+    }
+    /// Amounts are at most 2^53 − 1 (the parser's limit): exact as JS numbers.
+    fn opt_num(&self, name: &str, value: Option<u64>) {
+        if let Some(n) = value {
+            set(&self.0, name, &JsValue::from_f64(n as f64));
+        }
+    }
+    fn opt_bool(&self, name: &str, value: Option<bool>) {
+        if let Some(b) = value {
+            set(&self.0, name, &JsValue::from_bool(b));
+        }
+    }
+    fn opt_obj(&self, name: &str, value: Option<Obj>) {
+        if let Some(v) = value {
+            set(&self.0, name, &v.0);
+        }
+    }
+    fn warnings(&self, warnings: &[ResultWarning]) {
+        let list = js_sys::Array::new();
+        for w in warnings {
+            let js = Obj::new();
+            js.str("code", w.code);
+            js.str("field", w.field);
+            js.opt_str("expected", &w.expected);
+            js.opt_str("reported", &w.reported);
+            js.str("message", &w.message);
+            list.push(&js.0);
+        }
+        set(&self.0, "warnings", &list);
+    }
+    fn raw(self, raw: serde_json::Map<String, serde_json::Value>) -> JsValue {
+        set(&self.0, "raw", &json_to_js(&serde_json::Value::Object(raw)));
+        self.0
+    }
+}
+
+fn points_to_js(p: &PointsDetails) -> Obj {
+    let o = Obj::new();
+    o.opt_str("issuer", &p.issuer);
+    o.opt_num("amount", p.amount);
+    o.opt_num("added", p.added);
+    o.opt_num("used", p.used);
+    o.opt_num("balance", p.balance);
+    o.opt_str("approvedAt", &p.approved_at);
+    o.opt_str("approvalNo", &p.approval_no);
+    o
+}
+
+fn payment_to_js(r: PaymentResult) -> JsValue {
+    let o = Obj::new();
+    o.str("resCd", &r.res_cd);
+    o.str("resMsg", &r.res_msg);
+    o.opt_str("tno", &r.tno);
+    o.opt_num("amount", r.amount);
+    o.opt_str("orderId", &r.order_no);
+    o.opt_str("approvedAt", &r.app_time);
+    o.str("method", r.method);
+    o.opt_str("payType", &r.pay_type);
+    o.opt_obj(
+        "card",
+        r.card.as_ref().map(|c| {
+            let j = Obj::new();
+            j.opt_str("code", &c.code);
+            j.opt_str("name", &c.name);
+            j.opt_str("approvalNo", &c.approval_no);
+            j.opt_bool("interestFree", c.interest_free);
+            j.opt_num("installments", c.installments.map(u64::from));
+            j.opt_str("acquirerCode", &c.acquirer_code);
+            j.opt_str("acquirerName", &c.acquirer_name);
+            j.opt_obj("points", c.points.as_ref().map(points_to_js));
+            j
+        }),
+    );
+    o.opt_obj(
+        "bank",
+        r.bank.as_ref().map(|b| {
+            let j = Obj::new();
+            j.opt_str("name", &b.name);
+            j.opt_str("code", &b.code);
+            j
+        }),
+    );
+    o.opt_obj(
+        "virtualAccount",
+        r.virtual_account.as_ref().map(|v| {
+            let j = Obj::new();
+            j.opt_str("bankName", &v.bank_name);
+            j.opt_str("bankCode", &v.bank_code);
+            j.opt_str("depositor", &v.depositor);
+            j.opt_str("account", &v.account);
+            j.opt_str("dueAt", &v.due_at);
+            j
+        }),
+    );
+    o.opt_obj("points", r.points.as_ref().map(points_to_js));
+    o.opt_obj(
+        "mobile",
+        r.mobile.as_ref().map(|m| {
+            let j = Obj::new();
+            j.opt_str("carrier", &m.carrier);
+            j.opt_str("number", &m.number);
+            j
+        }),
+    );
+    o.opt_obj(
+        "gift",
+        r.gift.as_ref().map(|g| {
+            let j = Obj::new();
+            j.opt_str("vanCode", &g.van_code);
+            j.opt_str("approvalNo", &g.approval_no);
+            j.opt_str("approvedAt", &g.approved_at);
+            j
+        }),
+    );
+    o.opt_obj(
+        "cashReceipt",
+        r.cash_receipt.as_ref().map(|c| {
+            let j = Obj::new();
+            j.opt_str("approvalNo", &c.approval_no);
+            j.opt_str("receiptNo", &c.receipt_no);
+            j
+        }),
+    );
+    o.opt_bool("escrow", r.escrow);
+    o.opt_bool("partialCancelAllowed", r.partial_cancel_allowed);
+    o.warnings(&r.warnings);
+    o.raw(r.raw)
 }
 
 /// The results of the payment requests as JS objects (the other replies are `mod.rs`'s).
 pub(super) fn reply_to_js(reply: Reply) -> JsResult<JsValue> {
-    match reply {
-        Reply::Payment(mut r) => {
-            let raw = std::mem::take(&mut r.raw);
-            with_raw(&r, raw)
+    Ok(match reply {
+        Reply::Payment(r) => payment_to_js(r),
+        Reply::BillingKey(r) => {
+            let o = Obj::new();
+            o.str("resCd", &r.res_cd);
+            o.str("resMsg", &r.res_msg);
+            o.str("batchKey", &r.batch_key);
+            o.opt_str("cardCode", &r.card_code);
+            o.opt_str("cardName", &r.card_name);
+            o.opt_str("cardBankCode", &r.card_bank_code);
+            o.raw(r.raw)
         }
-        Reply::BillingKey(mut r) => {
-            let raw = std::mem::take(&mut r.raw);
-            with_raw(&r, raw)
+        Reply::BillingKeyDelete(r) => {
+            let o = Obj::new();
+            o.str("resCd", &r.res_cd);
+            o.str("resMsg", &r.res_msg);
+            o.raw(r.raw)
         }
-        Reply::BillingKeyDelete(mut r) => {
-            let raw = std::mem::take(&mut r.raw);
-            with_raw(&r, raw)
+        Reply::VirtualAccount(r) => {
+            let o = Obj::new();
+            o.str("resCd", &r.res_cd);
+            o.str("resMsg", &r.res_msg);
+            o.opt_str("tno", &r.tno);
+            o.opt_num("amount", r.amount);
+            o.opt_str("orderId", &r.order_no);
+            o.opt_str("bankName", &r.bank_name);
+            o.opt_str("bankCode", &r.bank_code);
+            o.opt_str("account", &r.account);
+            o.opt_str("depositor", &r.depositor);
+            o.opt_str("dueAt", &r.due_at);
+            o.opt_str("issuedAt", &r.issued_at);
+            o.warnings(&r.warnings);
+            o.raw(r.raw)
         }
-        Reply::VirtualAccount(mut r) => {
-            let raw = std::mem::take(&mut r.raw);
-            with_raw(&r, raw)
+        Reply::TradeRegistration(r) => {
+            let o = Obj::new();
+            o.str("code", &r.code);
+            o.str("message", &r.message);
+            o.str("approvalKey", &r.approval_key);
+            o.str("payUrl", &r.pay_url);
+            o.opt_str("traceNo", &r.trace_no);
+            o.raw(r.raw)
         }
-        Reply::TradeRegistration(mut r) => {
-            let raw = std::mem::take(&mut r.raw);
-            with_raw(&r, raw)
+        Reply::Modify(_) | Reply::Inquiry(_) => {
+            return Err(super::internal("unexpected reply kind"));
         }
-        Reply::Modify(_) | Reply::Inquiry(_) => Err(super::internal("unexpected reply kind")),
-    }
+    })
 }
 
 /// Instalment months: a whole number (or a string of digits).

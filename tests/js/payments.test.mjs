@@ -413,3 +413,73 @@ test('prepare twins: operation, movesMoney and path of every new request', () =>
   }
   client.free();
 });
+
+// ---- the declarations against the runtime (as one-owner.test.mjs does for the other results) ---
+
+const dts = (await import('node:fs')).readFileSync(new URL('../../pkg/types/index.d.ts', import.meta.url), 'utf8');
+
+/** The members of `export interface name { ... }`: { key: optional }. Top level only. */
+function members(name) {
+  const code = dts.replace(/\/\*[\s\S]*?\*\//g, '');
+  const start = code.search(new RegExp(`^export interface ${name}\\b[^{]*\\{`, 'm'));
+  assert.ok(start >= 0, `interface ${name} is declared`);
+  let i = code.indexOf('{', start) + 1;
+  let depth = 1;
+  let body = '';
+  while (depth > 0) {
+    const ch = code[i++];
+    if ('{(['.includes(ch)) depth++;
+    else if ('})]'.includes(ch)) depth--;
+    else if (depth === 1) body += ch;
+  }
+  const out = {};
+  for (const m of body.matchAll(/^\s*(?:readonly\s+)?(\w+)(\?)?:/gm)) out[m[1]] = m[2] === '?';
+  return out;
+}
+
+function assertShape(name, value, { all = false } = {}) {
+  const declared = members(name);
+  for (const key of Object.keys(value)) assert.ok(key in declared, `${name}: the runtime's \`${key}\` is declared`);
+  for (const [key, optional] of Object.entries(declared)) {
+    if (!optional || all) assert.ok(key in value, `${name}: the declared \`${key}\` is in the runtime's object`);
+  }
+}
+
+test('the payment results have exactly their declared keys', async () => {
+  const full = {
+    ...CAPTURED_CARD, amount: '1', cash_authno: 'C', cash_no: 'N', pnt_issue: 'SCSK', pnt_amount: '1', add_pnt: '0', use_pnt: '1', rsv_pnt: '9',
+    pnt_app_time: 't', pnt_app_no: 'p',
+  };
+  const { client } = stub((path, body) => {
+    if (path === facts.tradeRegisterPath) return { Code: '0000', Message: 'm', approvalKey: 'A', PayUrl: 'https://x', traceNo: 'T' };
+    if (body.tx_type) return { res_cd: '0000', res_msg: 'ok' };
+    if (body.va_txtype) return { res_cd: 'V000', res_msg: 'ok', tno: TNO, amount: '2', order_no: 'VA-1', bankname: 'b', bankcode: 'c', account: 'a', depositor: 'd', va_date: 'v', app_time: 't' };
+    if (body.tran_cd === '00300001') return { res_cd: '0000', res_msg: 'ok', batch_key: 'K', card_cd: 'c', card_name: 'n', card_bank_cd: 'b' };
+    return full;
+  });
+  const card = await client.approve(approvalInput);
+  assertShape('PaymentResult', { ...card, bank: {}, virtualAccount: {}, points: {}, mobile: {}, gift: {} }, { all: true });
+  assertShape('CardDetails', card.card, { all: true });
+  assertShape('PointsDetails', card.card.points, { all: true });
+  assertShape('CashReceiptDetails', card.cashReceipt, { all: true });
+  assertShape('PaymentWarning', card.warnings[0], { all: true });
+  for (const [usePayMethod, key, name, reply] of [
+    ['010000000000', 'bank', 'BankDetails', { bank_name: 'n', bank_code: 'c' }],
+    ['001000000000', 'virtualAccount', 'VirtualAccountDetails', { bankname: 'n', bankcode: 'c', depositor: 'd', account: 'a', va_date: 'v' }],
+    ['000010000000', 'mobile', 'MobileDetails', { commid: 'c', mobile_no: 'm' }],
+    ['000000001000', 'gift', 'GiftDetails', { tk_van_code: 'v', tk_app_no: 'n', tk_app_time: 't' }],
+  ]) {
+    const { client: c } = stub(() => ({ res_cd: '0000', tno: TNO, amount: '1100', ...reply }));
+    const r = await c.approve({ ...approvalInput, usePayMethod });
+    assertShape(name, r[key], { all: true });
+    c.free();
+  }
+  assertShape('BillingKeyResult', await client.issueBillingKey({ tranCd: '00300001', encData: 'd', encInfo: 'i' }), { all: true });
+  assertShape('BillingKeyDeleteResult', await client.deleteBillingKey({ batchKey: '1', groupId: 'G' }), { all: true });
+  assertShape('VirtualAccountResult', await client.issueVirtualAccount(vaInput), { all: true });
+  assertShape('TradeRegistrationResult', await client.registerTrade(tradeInput), { all: true });
+  const prepared = client.prepareBillingCharge(chargeInput);
+  assertShape('PreparedRequest', prepared, { all: true });
+  assertShape('Expect', prepared.expect);
+  client.free();
+});
