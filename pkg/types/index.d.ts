@@ -101,7 +101,8 @@ export declare class KcpNetworkError extends KcpError {
 }
 
 /**
- * `OUTCOME_UNKNOWN`: a cancel/refund/modify was (or may have been) sent and no answer came back
+ * `OUTCOME_UNKNOWN`: a request that moves money (cancel, refund, modify, approval, billing-key
+ * charge, key-in, virtual-account issuance) was (or may have been) sent and no answer came back
  * (timeout, network failure or abort): KCP may or may not have applied it. Do not resend it
  * blindly; inquire first, then decide. Not a `KcpNetworkError`: that one is safe to retry, this
  * one never is.
@@ -264,7 +265,7 @@ export type FetchLike = (
 ) => Promise<{ ok: boolean; status: number; statusText?: string; text(): Promise<string> }>;
 
 export interface RequestOptions {
-  /** Aborting after the request was sent gives KcpOutcomeUnknownError for a cancel/refund. */
+  /** Aborting after the request was sent gives KcpOutcomeUnknownError for a request that moves money (`PreparedRequest.movesMoney`). */
   signal?: AbortSignal;
   /** Overrides the client's `timeoutMs` for this call. */
   timeoutMs?: number;
@@ -522,7 +523,8 @@ export declare class KcpClient {
    * Approves, then `await record(result)`. If `record` throws, sends ONE full cancel (STSC) of the
    * new `tno` (reason: `kcpFacts().autoCancelReason`), never retried, and rejects with
    * `APPROVAL_CANCELLED` (the buyer is not charged) or `APPROVAL_CANCEL_FAILED` (inquire about the
-   * `tno` before anything else). An approval that fails rejects as `approve` does.
+   * `tno` before anything else). An approval that fails rejects as `approve` does. The cancel is
+   * sent with `options.timeoutMs` but not `options.signal`: aborting must not stop it.
    */
   approveAndRecord(
     input: ApprovalInput,
