@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 rm -f corpus/*/seed-*
-mkdir -p corpus/key corpus/cert corpus/response corpus/request
+mkdir -p corpus/key corpus/cert corpus/response corpus/request corpus/payment_reply
 python3 - <<'PY'
 import json, os, subprocess
 fx = "../tests/fixtures"
@@ -72,5 +72,19 @@ Q = {
 }
 for name, fields in Q.items():
     write("request", name, S.join(fields))
+
+# payment_reply: header `op|pay_type|amount`, LF, reply (op: approval 0, billing key 1,
+# charge 2, deletion 3, virtual account 4, key-in 5, trade registration 6)
+P = {
+    "captured-card": "\x00|PACA|1100\n" + json.dumps({"order_no": "20230412329", "partcanc_yn": "Y", "noinf": "N", "res_msg": "정상처리", "card_mny": "1100", "quota": "00", "acqu_cd": "CCLG", "amount": "1100", "pay_method": "PACA", "res_cd": "0000", "escw_yn": "N", "app_time": "20230412032914", "tno": "23732987373372", "card_cd": "CCLG", "card_name": "신한카드", "app_no": "70577311", "card_no": "461954******7815"}, ensure_ascii=False),
+    "points": "\x00||500\n{\"res_cd\":\"0000\",\"tno\":\"1\",\"pay_method\":\"PAPT\",\"pnt_issue\":\"SCSK\",\"pnt_amount\":\"500\",\"use_pnt\":\"500\",\"rsv_pnt\":\"1000\"}",
+    "billing-key": "\x01||\n" + json.dumps({"res_cd": "0000", "res_msg": "정상처리", "batch_key": "2304051168518034", "card_cd": "CCDI", "card_bank_cd": "0321"}, ensure_ascii=False),
+    "va-v000": "\x04|PAVC|50000\n{\"res_cd\":\"V000\",\"tno\":\"1\",\"amount\":\"50000\",\"bankname\":\"KB\",\"account\":\"123\",\"va_date\":\"20261231235959\"}",
+    "trade": "\x06||\n{\"Code\":\"0000\",\"Message\":\"OK\",\"approvalKey\":\"AK\",\"PayUrl\":\"https://testsmpay.kcp.co.kr/pay/mobileGW.kcp\",\"traceNo\":\"T\"}",
+    "refusal": "\x00||1\n" + json.dumps({"res_cd": "8059", "res_msg": "결제금액 불일치"}, ensure_ascii=False),
+    "big-numbers": "\x00||1\n{\"res_cd\":\"0000\",\"tno\":23732987373372,\"amount\":123456789012345678901234567890,\"batch_key\":2304051168518034}",
+}
+for name, text in P.items():
+    write("payment_reply", name, text)
 PY
 ls corpus/* | head -100 | wc -l

@@ -65,6 +65,14 @@ pub use api::{
     VA_SUCCESS_CODES, VA_TX_TYPE,
 };
 pub use api::{
+    Approval, BankDetails, BillingCharge, BillingKeyDelete, BillingKeyDeleteResult,
+    BillingKeyIssue, BillingKeyResult, Buyer, CardDetails, CashReceiptDetails, CashReceiptPurpose,
+    GiftDetails, KeyIn, MobileDetails, PaymentResult, PointsDetails, TradeRegistration,
+    TradeRegistrationResult, VaCashReceipt, VirtualAccountDetails, VirtualAccountIssue,
+    VirtualAccountResult, parse_billing_key_delete_response, parse_billing_key_response,
+    parse_payment_response, parse_trade_registration_response, parse_virtual_account_response,
+};
+pub use api::{
     Cancel, Environment, Expect, HTTP_METHOD, INQUIRY_PATH, Inquiry, InquiryResult, MAX_AMOUNT,
     MAX_REASON_BYTES, MOD_TYPES, MODIFY_PATH, Merchant, ModType, Modify, ModifyResult, Operation,
     PAY_TYPES, PRODUCTION_URL, PayType, PreparedRequest, REQUEST_HEADERS, RESULT_CODES, Refund,

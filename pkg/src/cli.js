@@ -19,9 +19,16 @@ Commands:
                                                cancellable balance before this refund
   inquire    --tno <tno> --pay-type <PACA|PABK|PAVC|...>
                                                transaction inquiry
+  delete-billing-key --batch-key <key> --group-id <id>
+                                               delete a billing key (batch key)
+  register-trade --order-id <id> --amount <n> --good-name <text>
+             --pay-method <CARD|BANK|VCNT|...> --return-url <url>
+             [--escrow] [--user-agent <text>]
+                                               trade registration for KCP's mobile
+                                               window: prints approvalKey and payUrl
   emulator   ...                               a local KCP emulator (kcp-wasm emulator --help)
 
-Options for cancel, refund, inquire:
+Options for cancel, refund, inquire, delete-billing-key, register-trade:
   --site-cd <code>      merchant id (or KCP_SITE_CD)
   --cert <file>         certificate PEM (or KCP_CERT_FILE)
   --key <file>          private key PEM (or KCP_KEY_FILE)
@@ -65,7 +72,20 @@ const COMMANDS = {
     'tax-free': { type: 'string' },
   },
   inquire: { tno: { type: 'string' }, 'pay-type': { type: 'string' } },
+  'delete-billing-key': { 'batch-key': { type: 'string' }, 'group-id': { type: 'string' } },
+  'register-trade': {
+    'order-id': { type: 'string' },
+    amount: { type: 'string' },
+    'good-name': { type: 'string' },
+    'pay-method': { type: 'string' },
+    'return-url': { type: 'string' },
+    escrow: { type: 'boolean', default: false },
+    'user-agent': { type: 'string' },
+  },
 };
+
+/** The commands about an existing transaction, which need its --tno. */
+const TNO_COMMANDS = new Set(['cancel', 'refund', 'inquire']);
 
 /**
  * @param {string[]} argv what follows `kcp-wasm`
@@ -295,7 +315,7 @@ async function cmdSend(command, ctx) {
   const siteCd = need(values, 'site-cd', 'KCP_SITE_CD', env);
   const certPem = readFileArg(need(values, 'cert', 'KCP_CERT_FILE', env), 'certificate');
   const keyPem = readFileArg(need(values, 'key', 'KCP_KEY_FILE', env), 'key');
-  const tno = need(values, 'tno', undefined, env);
+  const tno = TNO_COMMANDS.has(command) ? need(values, 'tno', undefined, env) : undefined;
   const environment = values.env ?? env.KCP_ENV ?? 'staging';
   let timeoutMs;
   if (values['timeout-ms'] !== undefined) {
@@ -329,6 +349,22 @@ async function cmdSend(command, ctx) {
       }
       prepare = () => client.prepareRefund(input);
       send = () => client.refund(input);
+    } else if (command === 'delete-billing-key') {
+      input = { batchKey: need(values, 'batch-key', undefined, env), groupId: need(values, 'group-id', undefined, env) };
+      prepare = () => client.prepareBillingKeyDelete(input);
+      send = () => client.deleteBillingKey(input);
+    } else if (command === 'register-trade') {
+      input = {
+        orderId: need(values, 'order-id', undefined, env),
+        amount: need(values, 'amount', undefined, env).trim(),
+        goodName: need(values, 'good-name', undefined, env),
+        payMethod: need(values, 'pay-method', undefined, env),
+        returnUrl: need(values, 'return-url', undefined, env),
+        escrow: values.escrow,
+      };
+      if (values['user-agent'] !== undefined) input.userAgent = values['user-agent'];
+      prepare = () => client.prepareTradeRegistration(input);
+      send = () => client.registerTrade(input);
     } else {
       input = { tno, payType: need(values, 'pay-type', undefined, env) };
       prepare = () => client.prepareInquiry(input);

@@ -314,6 +314,114 @@ export class KcpClient {
     return this.#send((m) => m.prepareInquiry(input), options);
   }
 
+  /** Approval of a payment window's result (`/gw/enc/v1/payment`), unsent. */
+  prepareApproval(input) {
+    return call(() => viewOnce(this.#live().prepareApproval(input)));
+  }
+
+  /** Billing-key issuance from a billing-key window's result, unsent. */
+  prepareBillingKey(input) {
+    return call(() => viewOnce(this.#live().prepareBillingKey(input)));
+  }
+
+  /** Payment with a billing key (`/gw/hub/v1/payment`), unsent. */
+  prepareBillingCharge(input) {
+    return call(() => viewOnce(this.#live().prepareBillingCharge(input)));
+  }
+
+  /** Deletion of a billing key, unsent. */
+  prepareBillingKeyDelete(input) {
+    return call(() => viewOnce(this.#live().prepareBillingKeyDelete(input)));
+  }
+
+  /** Virtual-account issuance, unsent. */
+  prepareVirtualAccount(input) {
+    return call(() => viewOnce(this.#live().prepareVirtualAccount(input)));
+  }
+
+  /** Key-in payment, unsent. Its body holds the card number: never log it. */
+  prepareKeyIn(input) {
+    return call(() => viewOnce(this.#live().prepareKeyIn(input)));
+  }
+
+  /** Trade registration for the mobile window (`/std/tradeReg/register`), unsent. */
+  prepareTradeRegistration(input) {
+    return call(() => viewOnce(this.#live().prepareTradeRegistration(input)));
+  }
+
+  /**
+   * Approves a payment window's result. Moves money: never retried; OUTCOME_UNKNOWN when no
+   * answer came (the buyer may have been charged: inquire before anything else). Resolves
+   * whenever KCP says `0000`; check `warnings` (an AMOUNT_MISMATCH means KCP approved another
+   * amount than `amount`).
+   */
+  approve(input, options) {
+    return this.#send((m) => m.prepareApproval(input), options);
+  }
+
+  /**
+   * Approves, then `await record(result)`. If `record` throws, sends ONE full cancel (STSC) of
+   * the new `tno` with the core's AUTO_CANCEL_REASON, as KCP's samples do, never retried, and
+   * throws APPROVAL_CANCELLED (the cancel succeeded: `.approval`, `.cancel`, `.cause`) or
+   * APPROVAL_CANCEL_FAILED (the cancel was refused or its outcome is unknown: `.approval`,
+   * `.cancelError`, `.cause`; inquire about the tno before anything else).
+   */
+  async approveAndRecord(input, record, options) {
+    if (typeof record !== 'function') {
+      throw kcpError('CONFIG_INVALID', { message: 'approveAndRecord needs a record(result) function', field: 'record' });
+    }
+    const approval = await this.approve(input, options);
+    try {
+      await record(approval);
+      return approval;
+    } catch (cause) {
+      const timeoutMs = options !== null && typeof options === 'object' ? options.timeoutMs : undefined;
+      let cancel;
+      try {
+        cancel = await this.#send((m) => m.prepareAutoCancel(approval.tno), timeoutMs === undefined ? undefined : { timeoutMs });
+      } catch (cancelError) {
+        throw kcpError('APPROVAL_CANCEL_FAILED', { approval, cancelError, cause });
+      }
+      throw kcpError('APPROVAL_CANCELLED', { approval, cancel, cause });
+    }
+  }
+
+  /** Issues a billing key (`batch_key`) from a billing-key window's result. */
+  issueBillingKey(input, options) {
+    return this.#send((m) => m.prepareBillingKey(input), options);
+  }
+
+  /**
+   * Charges a billing key. Moves money: never retried; a charge with no answer is
+   * OUTCOME_UNKNOWN: inquire before charging again.
+   */
+  chargeBillingKey(input, options) {
+    return this.#send((m) => m.prepareBillingCharge(input), options);
+  }
+
+  /** Deletes a billing key. */
+  deleteBillingKey(input, options) {
+    return this.#send((m) => m.prepareBillingKeyDelete(input), options);
+  }
+
+  /** Issues a virtual account for an order (success `0000` or `V000`). Never retried. */
+  issueVirtualAccount(input, options) {
+    return this.#send((m) => m.prepareVirtualAccount(input), options);
+  }
+
+  /**
+   * Key-in payment with a card number. Moves money: never retried. No error of this package
+   * quotes the card fields; the prepared request's body holds them.
+   */
+  keyIn(input, options) {
+    return this.#send((m) => m.prepareKeyIn(input), options);
+  }
+
+  /** Registers a trade for the mobile window: `{ approvalKey, payUrl, ... }`. */
+  registerTrade(input, options) {
+    return this.#send((m) => m.prepareTradeRegistration(input), options);
+  }
+
   // The facade keeps the prepared request (and what its reply must match) until the reply is
   // read by the endpoint's own parser: nothing about it is decided or carried here.
   async #send(prepare, options) {

@@ -26,6 +26,8 @@ export const ERROR_CODES = Object.freeze([
   'NOT_INITIALIZED',
   'FREED',
   'INTERNAL',
+  'APPROVAL_CANCELLED',
+  'APPROVAL_CANCEL_FAILED',
 ]);
 
 const BRAND = Symbol.for('kcp-wasm.KcpError');
@@ -135,13 +137,45 @@ const SHAPES = {
   },
   OUTCOME_UNKNOWN: {
     Class: KcpOutcomeUnknownError,
-    shape: ({ operation, reason, tno }) => ({
-      message:
-        `the outcome of the ${operation} request${tno ? ` for tno ${tno}` : ''} is unknown (${reason}): ` +
-        'KCP may already have applied it. Do not send it again blindly: inquire about the transaction ' +
-        '(client.inquire) to see its state, then decide.',
+    shape: ({ operation, reason, tno, orderId }) => ({
+      message: tno
+        ? `the outcome of the ${operation} request for tno ${tno} is unknown (${reason}): ` +
+          'KCP may already have applied it. Do not send it again blindly: inquire about the transaction ' +
+          '(client.inquire) to see its state, then decide.'
+        : // A payment (approval, billing-key charge, key-in, virtual account) has no tno before its reply.
+          `the outcome of the ${operation} request${orderId ? ` for order ${orderId}` : ''} is unknown (${reason}): ` +
+          'KCP may already have applied it (charged the buyer, or issued the account). Do not send it again: ' +
+          "find the transaction's tno in KCP's merchant admin by its order number and inquire about it " +
+          '(client.inquire) before charging again.',
       /** reason: 'timeout' | 'aborted' | 'network' */
-      fields: { operation, reason, tno: tno || undefined },
+      fields: { operation, reason, tno: tno || undefined, orderId: orderId || undefined },
+    }),
+  },
+  APPROVAL_CANCELLED: {
+    Class: KcpError,
+    shape: ({ approval, cancel }) => ({
+      message:
+        `KCP approved the payment (tno ${approval?.tno}) but recording it failed (see .cause), ` +
+        'so it was cancelled in full (STSC): the buyer is not charged.',
+      /** `cause`: what `record` threw. */
+      fields: { approval, cancel },
+    }),
+  },
+  APPROVAL_CANCEL_FAILED: {
+    Class: KcpError,
+    shape: ({ approval, cancelError }) => ({
+      message:
+        `KCP approved the payment (tno ${approval?.tno ?? 'unknown'}) but recording it failed (see .cause), and the ` +
+        `automatic full cancel ${
+          cancelError?.code === 'KCP_REJECTED'
+            ? `was refused (${[cancelError.resCd, cancelError.resMsg].filter(Boolean).join(' ')})`
+            : approval?.tno
+              ? `has no known outcome (${cancelError?.code ?? 'unknown'})`
+              : "could not be sent: KCP's approval reply carried no tno (find the payment in KCP's merchant admin by its order number)"
+        }: the buyer may still be charged. Inquire about the transaction (client.inquire) before anything ` +
+        'else, then cancel it or record it.',
+      /** `cause`: what `record` threw. */
+      fields: { approval, cancelError },
     }),
   },
 };

@@ -58,7 +58,7 @@ export async function sendPrepared(fetchFn, prepared, { signal, timeoutMs }) {
       throw kcpError('NETWORK_ERROR', { operation, reason: 'not-sent', cause });
     }
     const reason = why ?? 'network';
-    const details = { operation, reason, cause, tno: tnoOf(prepared) };
+    const details = { operation, reason, cause, tno: tnoOf(prepared), orderId: typeof prepared.orderId === 'string' ? prepared.orderId : undefined };
     throw kcpError(prepared.movesMoney === false ? 'NETWORK_ERROR' : 'OUTCOME_UNKNOWN', details);
   } finally {
     clearTimeout(timer);

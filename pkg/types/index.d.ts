@@ -31,7 +31,11 @@ export type KcpErrorCode =
   | 'CONFIG_INVALID'
   | 'KCP_REJECTED'
   | 'RESPONSE_MALFORMED'
-  /** An inquiry's reply is about another transaction. (Never thrown for a cancel or refund KCP applied: see `ModifyResult.warnings`.) */
+  /**
+   * An inquiry's reply is about another transaction, a billing-key issuance's success has no
+   * `batch_key`, or a trade registration's success has no `approvalKey` / `PayUrl`. (Never thrown
+   * for a cancel, refund or payment KCP applied: see `warnings`.)
+   */
   | 'RESPONSE_INCONSISTENT'
   | 'HTTP_ERROR'
   | 'NETWORK_ERROR'
@@ -39,7 +43,11 @@ export type KcpErrorCode =
   | 'ABORTED'
   | 'NOT_INITIALIZED'
   | 'FREED'
-  | 'INTERNAL';
+  | 'INTERNAL'
+  /** `approveAndRecord`: recording failed and the approval was cancelled in full. See `KcpApprovalCancelledError`. */
+  | 'APPROVAL_CANCELLED'
+  /** `approveAndRecord`: recording failed and the cancel was refused or has no known outcome. See `KcpApprovalCancelFailedError`. */
+  | 'APPROVAL_CANCEL_FAILED';
 
 /** All error codes, in a stable order. */
 export declare const ERROR_CODES: readonly KcpErrorCode[];
@@ -93,7 +101,8 @@ export declare class KcpNetworkError extends KcpError {
 }
 
 /**
- * `OUTCOME_UNKNOWN`: a cancel/refund/modify was (or may have been) sent and no answer came back
+ * `OUTCOME_UNKNOWN`: a request that moves money (cancel, refund, modify, approval, billing-key
+ * charge, key-in, virtual-account issuance) was (or may have been) sent and no answer came back
  * (timeout, network failure or abort): KCP may or may not have applied it. Do not resend it
  * blindly; inquire first, then decide. Not a `KcpNetworkError`: that one is safe to retry, this
  * one never is.
@@ -104,6 +113,11 @@ export declare class KcpOutcomeUnknownError extends KcpError {
   readonly reason: 'timeout' | 'aborted' | 'network';
   /** The transaction the request was about. */
   readonly tno?: string;
+  /**
+   * For a payment, which has no `tno` before its reply (approval, billing-key charge, key-in,
+   * virtual account): the order number. Find the transaction by it and inquire before charging again.
+   */
+  readonly orderId?: string;
 }
 
 /**
@@ -115,7 +129,14 @@ export type KcpAnyError =
   | KcpHttpError
   | KcpNetworkError
   | KcpOutcomeUnknownError
-  | (KcpError & { readonly code: Exclude<KcpErrorCode, 'KCP_REJECTED' | 'HTTP_ERROR' | 'NETWORK_ERROR' | 'OUTCOME_UNKNOWN'> });
+  | KcpApprovalCancelledError
+  | KcpApprovalCancelFailedError
+  | (KcpError & {
+      readonly code: Exclude<
+        KcpErrorCode,
+        'KCP_REJECTED' | 'HTTP_ERROR' | 'NETWORK_ERROR' | 'OUTCOME_UNKNOWN' | 'APPROVAL_CANCELLED' | 'APPROVAL_CANCEL_FAILED'
+      >;
+    });
 
 /**
  * Loads the WebAssembly module. Only needed with the `browser`/`default` entry; on Node, Deno,
@@ -244,7 +265,7 @@ export type FetchLike = (
 ) => Promise<{ ok: boolean; status: number; statusText?: string; text(): Promise<string> }>;
 
 export interface RequestOptions {
-  /** Aborting after the request was sent gives KcpOutcomeUnknownError for a cancel/refund. */
+  /** Aborting after the request was sent gives KcpOutcomeUnknownError for a request that moves money (`PreparedRequest.movesMoney`). */
   signal?: AbortSignal;
   /** Overrides the client's `timeoutMs` for this call. */
   timeoutMs?: number;
@@ -300,11 +321,23 @@ export interface InquiryInput {
   payType: string;
 }
 
-export type Operation = 'cancel' | 'refund' | 'modify' | 'inquiry';
+export type Operation =
+  | 'cancel'
+  | 'refund'
+  | 'modify'
+  | 'inquiry'
+  | 'approval'
+  | 'billingKeyIssue'
+  | 'billingCharge'
+  | 'billingKeyDelete'
+  | 'virtualAccountIssue'
+  | 'keyIn'
+  | 'tradeRegistration';
 
 /** What the client checks KCP's answer against (kept by the client; shown for logs). */
 export interface Expect {
   operation: Operation;
+  /** The transaction's number; empty for the requests made before there is one (approval, hub, trade registration). */
   tno: string;
   modType?: string;
   payType?: string;
@@ -326,16 +359,18 @@ export interface PreparedRequest {
    * then it must never be re-sent blindly, and no answer means an unknown outcome.
    */
   movesMoney: boolean;
-  /** What `kcp_sign_data` signs (no secret in it). */
+  /** What `kcp_sign_data` signs (no secret in it); empty for the unsigned requests (approval, hub, trade registration). */
   plaintext: string;
   expect: Expect;
+  /** The merchant's order number the request is about, when known (hub requests, trade registration, an approval given `orderId`). */
+  orderId?: string;
 }
 
 /** A `mod_type` and what KCP says about it (the core's facts). */
 export interface ModTypeFacts {
   code: string;
   /** The operation a request of this `mod_type` is reported as (`STSC` cancel, `STPC` refund). */
-  operation: Exclude<Operation, 'inquiry'>;
+  operation: 'cancel' | 'refund' | 'modify';
   /** Takes an amount and the balance before it (`STPC`, `STPD`). */
   partial: boolean;
   /** Cancels all that remains and takes no amount (`STSC`, `STHD`). */
@@ -475,7 +510,365 @@ export declare class KcpClient {
   /** Transaction inquiry. */
   inquire(input: InquiryInput, options?: RequestOptions): Promise<InquiryResult>;
 
+  prepareApproval(input: ApprovalInput): PreparedRequest;
+  prepareBillingKey(input: BillingKeyInput): PreparedRequest;
+  prepareBillingCharge(input: BillingChargeInput): PreparedRequest;
+  prepareBillingKeyDelete(input: BillingKeyDeleteInput): PreparedRequest;
+  prepareVirtualAccount(input: VirtualAccountInput): PreparedRequest;
+  /** The body holds the card number: never log it. */
+  prepareKeyIn(input: KeyInInput): PreparedRequest;
+  prepareTradeRegistration(input: TradeRegistrationInput): PreparedRequest;
+
+  /**
+   * Approves a payment window's result (`/gw/enc/v1/payment`). Moves money: sent once, never
+   * retried; no answer is `OUTCOME_UNKNOWN` (the buyer may have been charged). Resolves whenever
+   * KCP says `0000`: check `warnings` (`AMOUNT_MISMATCH`: KCP approved another amount).
+   */
+  approve(input: ApprovalInput, options?: RequestOptions): Promise<PaymentResult>;
+  /**
+   * Approves, then `await record(result)`. If `record` throws, sends ONE full cancel (STSC) of the
+   * new `tno` (reason: `kcpFacts().autoCancelReason`), never retried, and rejects with
+   * `APPROVAL_CANCELLED` (the buyer is not charged) or `APPROVAL_CANCEL_FAILED` (inquire about the
+   * `tno` before anything else). An approval that fails rejects as `approve` does. The cancel is
+   * sent with `options.timeoutMs` but not `options.signal`: aborting must not stop it.
+   */
+  approveAndRecord(
+    input: ApprovalInput,
+    record: (result: PaymentResult) => unknown,
+    options?: RequestOptions,
+  ): Promise<PaymentResult>;
+  /** Issues a billing key from a billing-key window's result. */
+  issueBillingKey(input: BillingKeyInput, options?: RequestOptions): Promise<BillingKeyResult>;
+  /** Charges a billing key. Moves money: no answer is `OUTCOME_UNKNOWN`; inquire before charging again. */
+  chargeBillingKey(input: BillingChargeInput, options?: RequestOptions): Promise<PaymentResult>;
+  /** Deletes a billing key (grade C contract: third-party sources only). */
+  deleteBillingKey(input: BillingKeyDeleteInput, options?: RequestOptions): Promise<BillingKeyDeleteResult>;
+  /** Issues a virtual account (success `0000` or `V000`: sources conflict). Never retried. */
+  issueVirtualAccount(input: VirtualAccountInput, options?: RequestOptions): Promise<VirtualAccountResult>;
+  /** Key-in payment with a card number. Moves money. No error of this package quotes the card fields. */
+  keyIn(input: KeyInInput, options?: RequestOptions): Promise<PaymentResult>;
+  /** Trade registration for the mobile window: the `approvalKey` and `payUrl` it needs. */
+  registerTrade(input: TradeRegistrationInput, options?: RequestOptions): Promise<TradeRegistrationResult>;
+
   /** Wipes the key. Later calls throw KcpError FREED. */
   free(): void;
   [Symbol.dispose](): void;
+}
+
+// ---- payments: approval, billing keys, virtual accounts, key-in, trade registration ----------
+
+/** What the payment window handed back, and the merchant's own amount. */
+export interface ApprovalInput {
+  /** `tran_cd`, as the window handed it over (digits; never hard-code it). */
+  tranCd: string;
+  /** `enc_data`, unchanged. */
+  encData: string;
+  /** `enc_info`, unchanged. */
+  encInfo: string;
+  /** `ordr_mony`: the amount in your own records; KCP refuses an approval of another amount. */
+  amount: Amount;
+  /** The window's `use_pay_method` (e.g. `100000000000`): the method when KCP's reply does not name one. */
+  usePayMethod?: string;
+  /** The order number (`ordr_idxx`) the window was opened with: not sent, but checked against the reply. */
+  orderId?: string;
+}
+
+/** A billing-key window's result. */
+export interface BillingKeyInput {
+  tranCd: string;
+  encData: string;
+  encInfo: string;
+}
+
+export interface BillingChargeInput {
+  /** `bt_batch_key`: the billing key. */
+  batchKey: string;
+  /** `bt_group_id`: your billing group id (the window's `kcp_group_id`). */
+  groupId: string;
+  /** `ordr_idxx` (at most 40 ASCII characters). */
+  orderId: string;
+  /** `amount` and `card_mny`. */
+  amount: Amount;
+  /** `good_name`. */
+  goodName: string;
+  /** `buyr_name` */
+  buyerName?: string;
+  /** `buyr_mail` */
+  buyerEmail?: string;
+  /** `buyr_tel2` */
+  buyerPhone?: string;
+  /** `quota`: instalment months, 0 (lump sum, the default) to 99. */
+  installments?: number;
+  /** `cust_ip` */
+  customerIp?: string;
+}
+
+export interface BillingKeyDeleteInput {
+  /** `batch_key` */
+  batchKey: string;
+  /** `group_id` */
+  groupId: string;
+}
+
+export interface VirtualAccountInput {
+  /** `ordr_idxx` */
+  orderId: string;
+  /** `amount` and `va_mny`. */
+  amount: Amount;
+  /** `good_name` */
+  goodName: string;
+  /** `buyr_name` */
+  buyerName: string;
+  /** `va_bankcode`: KCP's bank code (e.g. `BK04`). */
+  bankCode: string;
+  /** `va_name`: the depositor name shown to the buyer. */
+  depositor: string;
+  /** `va_date`: the deposit deadline, `yyyyMMddHHmmss` (KST). */
+  dueAt: string;
+  buyerEmail?: string;
+  buyerPhone?: string;
+  /** The cash receipt to issue on deposit: `va_receipt_gubn` (`deduction` 0, `proof` 1) and `va_taxno` (digits). */
+  cashReceipt?: { purpose: 'deduction' | 'proof'; id: string };
+  customerIp?: string;
+}
+
+/** A key-in payment. Holds card data: keep it out of logs (and mind your PCI DSS scope). */
+export interface KeyInInput {
+  orderId: string;
+  amount: Amount;
+  goodName: string;
+  buyerName?: string;
+  buyerEmail?: string;
+  buyerPhone?: string;
+  /** `card_no`: 13 to 19 digits with a valid check digit. */
+  cardNumber: string;
+  /** `card_expiry`: `YYMM`. */
+  expiry: string;
+  /** `card_taxno` for a personal card: birth date `YYMMDD`. */
+  birthDate?: string;
+  /** `card_taxno` for a corporate card: the 10-digit business number (instead of `birthDate`). */
+  businessNumber?: string;
+  /** `card_pwd`: the first two digits of the card password. */
+  cardPasswordPrefix?: string;
+  installments?: number;
+  customerIp?: string;
+}
+
+export interface TradeRegistrationInput {
+  /** `ordr_idxx` */
+  orderId: string;
+  /** `good_mny` */
+  amount: Amount;
+  /** `good_name` */
+  goodName: string;
+  /** `pay_method`: one of `kcpFacts().tradePayMethods` (`CARD`, `BANK`, `VCNT`, `MOBX`, `TPNT`, `GIFT`, `AUTH`). */
+  payMethod: string;
+  /** `Ret_URL`: where KCP's mobile window posts its result. */
+  returnUrl: string;
+  /** `escw_used` (default false). */
+  escrow?: boolean;
+  /** `user_agent` (default empty). */
+  userAgent?: string;
+}
+
+/** Card details of a payment. */
+export interface CardDetails {
+  /** `card_cd`, e.g. `CCLG`. */
+  code?: string;
+  /** `card_name` */
+  name?: string;
+  /** `app_no`: the approval number. */
+  approvalNo?: string;
+  /** `noinf` = `Y`. */
+  interestFree?: boolean;
+  /** `quota`: instalment months (0: lump sum). */
+  installments?: number;
+  /** `acqu_cd` */
+  acquirerCode?: string;
+  /** `acqu_name` */
+  acquirerName?: string;
+  /** Points used with the card (`pnt_issue` present). */
+  points?: PointsDetails;
+}
+
+/** Points details (`pnt_*`). */
+export interface PointsDetails {
+  /** `pnt_issue` (`SCSK`, `SCWB`, …). */
+  issuer?: string;
+  /** `pnt_amount`: the amount paid with points. */
+  amount?: number;
+  /** `add_pnt` */
+  added?: number;
+  /** `use_pnt` */
+  used?: number;
+  /** `rsv_pnt` */
+  balance?: number;
+  /** `pnt_app_time` */
+  approvedAt?: string;
+  /** `pnt_app_no` */
+  approvalNo?: string;
+}
+
+export interface BankDetails {
+  /** `bank_name` */
+  name?: string;
+  /** `bank_code` */
+  code?: string;
+}
+
+export interface VirtualAccountDetails {
+  /** `bankname` */
+  bankName?: string;
+  /** `bankcode` */
+  bankCode?: string;
+  depositor?: string;
+  account?: string;
+  /** `va_date`: the deposit deadline. */
+  dueAt?: string;
+}
+
+export interface MobileDetails {
+  /** `commid` */
+  carrier?: string;
+  /** `mobile_no` */
+  number?: string;
+}
+
+export interface GiftDetails {
+  /** `tk_van_code` */
+  vanCode?: string;
+  /** `tk_app_no` */
+  approvalNo?: string;
+  /** `tk_app_time` */
+  approvedAt?: string;
+}
+
+export interface CashReceiptDetails {
+  /** `cash_authno` */
+  approvalNo?: string;
+  /** `cash_no` */
+  receiptNo?: string;
+}
+
+/** A payment KCP approved (`res_cd` `0000`): an approval, a billing-key charge or a key-in payment. */
+export interface PaymentResult {
+  resCd: '0000';
+  resMsg: string;
+  /** KCP's transaction number (a `TNO_MISSING` warning when KCP sent none). */
+  tno?: string;
+  /** `amount`: the approved amount (none for a points payment: see `points.amount`). */
+  amount?: number;
+  /** `order_no` (or `ordr_idxx`), else the request's order number. */
+  orderId?: string;
+  /** `app_time`, verbatim (yyyyMMddHHmmss). */
+  approvedAt?: string;
+  method: 'card' | 'bank' | 'virtualAccount' | 'points' | 'mobile' | 'gift' | 'unknown';
+  /** `PACA`, `PABK`, `PAVC`, `PAPT`, `PAMC`, `PATK`: the reply's `pay_method`, else the window's `usePayMethod`'s. */
+  payType?: string;
+  card?: CardDetails;
+  bank?: BankDetails;
+  virtualAccount?: VirtualAccountDetails;
+  points?: PointsDetails;
+  mobile?: MobileDetails;
+  gift?: GiftDetails;
+  cashReceipt?: CashReceiptDetails;
+  /** `escw_yn` */
+  escrow?: boolean;
+  /** `partcanc_yn`: whether KCP allows partial cancels of it. */
+  partialCancelAllowed?: boolean;
+  /** KCP charged the buyer whatever these say; record the payment, then look into each. */
+  warnings: PaymentWarning[];
+  /** Every field KCP sent, verbatim. */
+  raw: Record<string, unknown>;
+}
+
+export interface BillingKeyResult {
+  resCd: '0000';
+  resMsg: string;
+  /** `batch_key`: the billing key (KCP sends no `tno` and no card number). */
+  batchKey: string;
+  /** `card_cd` */
+  cardCode?: string;
+  /** `card_name` */
+  cardName?: string;
+  /** `card_bank_cd` */
+  cardBankCode?: string;
+  raw: Record<string, unknown>;
+}
+
+export interface BillingKeyDeleteResult {
+  resCd: '0000';
+  resMsg: string;
+  raw: Record<string, unknown>;
+}
+
+/** A virtual account KCP issued: the account the buyer pays into. */
+export interface VirtualAccountResult {
+  /** The success code KCP sent: `0000` or `V000` (sources conflict; both accepted). */
+  resCd: string;
+  resMsg: string;
+  tno?: string;
+  amount?: number;
+  orderId?: string;
+  /** `bankname` */
+  bankName?: string;
+  /** `bankcode` */
+  bankCode?: string;
+  account?: string;
+  depositor?: string;
+  /** `va_date`: the deposit deadline. */
+  dueAt?: string;
+  /** `app_time`: when the account was issued. */
+  issuedAt?: string;
+  warnings: PaymentWarning[];
+  raw: Record<string, unknown>;
+}
+
+/** A trade registration (`Code` `0000`). Post the window's form to `payUrl` with `approval_key` = `approvalKey`. */
+export interface TradeRegistrationResult {
+  code: '0000';
+  message: string;
+  approvalKey: string;
+  payUrl: string;
+  traceNo?: string;
+  raw: Record<string, unknown>;
+}
+
+/** `approveAndRecord`: recording failed, and the approval was cancelled in full; the buyer is not charged. */
+export interface KcpApprovalCancelledError extends KcpError {
+  readonly code: 'APPROVAL_CANCELLED';
+  /** The approval that was cancelled. */
+  readonly approval: PaymentResult;
+  /** KCP's reply to the cancel. */
+  readonly cancel: ModifyResult;
+  /** What `record` threw. */
+  readonly cause: unknown;
+}
+
+/**
+ * `approveAndRecord`: recording failed, and the cancel was refused or has no known outcome: the
+ * buyer may still be charged. Inquire about `approval.tno` before anything else.
+ */
+export interface KcpApprovalCancelFailedError extends KcpError {
+  readonly code: 'APPROVAL_CANCEL_FAILED';
+  readonly approval: PaymentResult;
+  /** Why the cancel failed (`KCP_REJECTED`, `OUTCOME_UNKNOWN`, …). */
+  readonly cancelError: KcpError;
+  /** What `record` threw. */
+  readonly cause: unknown;
+}
+
+/** Something in a successful payment reply that disagrees with the request, or could not be read. */
+export interface PaymentWarning {
+  /**
+   * `AMOUNT_MISMATCH`: KCP approved (or issued) another `amount` than requested (KCP tells merchants
+   * to check it); `AMOUNT_UNREADABLE`: an amount is not a whole number; `TNO_MISSING`: a success
+   * without a `tno`; `ORDER_MISMATCH`: the reply names another order; `TNO_MISMATCH`.
+   */
+  code: 'AMOUNT_MISMATCH' | 'AMOUNT_UNREADABLE' | 'TNO_MISSING' | 'ORDER_MISMATCH' | 'TNO_MISMATCH';
+  /** The reply field: `amount`, `tno`, `order_no`, `pnt_amount`, … */
+  field: string;
+  expected?: string;
+  reported?: string;
+  message: string;
 }

@@ -2,7 +2,9 @@
 //!
 //! Each endpoint has its module, which owns everything KCP expects of it — its codes and their
 //! facts, request values and their validation, the plaintext, the wire form and the reply:
-//! [`modify`] (cancel, refund, other modifications) and [`inquiry`]. What they share lives here:
+//! [`modify`] (cancel, refund, other modifications) and [`inquiry`], signed; [`approval`]
+//! (approval, billing-key issuance), [`hub`] (billing-key charge and deletion, virtual accounts,
+//! key-in) and [`trade_reg`] (trade registration), which KCP wants unsigned. What they share lives here:
 //! the [`Merchant`] (`site_cd`, certificate, key and server), the [`Environment`], the signed
 //! body and the [`PreparedRequest`] every endpoint returns, which carries every wire and safety
 //! fact (URL, method, headers, body, whether it moves money, what the reply must match) so that
@@ -19,12 +21,17 @@ mod result_codes;
 pub mod trade_reg;
 
 pub use approval::{
-    APPROVAL_PATH, AUTO_CANCEL_REASON, PAY_METHODS, PayMethod, TRAN_CD_BILLING_KEY, TRAN_CD_PAYMENT,
+    APPROVAL_PATH, AUTO_CANCEL_REASON, Approval, BankDetails, BillingKeyIssue, BillingKeyResult,
+    CardDetails, CashReceiptDetails, GiftDetails, MobileDetails, PAY_METHODS, PayMethod,
+    PaymentResult, PointsDetails, TRAN_CD_BILLING_KEY, TRAN_CD_PAYMENT, VirtualAccountDetails,
+    parse_billing_key_response, parse_payment_response,
 };
 pub use fields::{MAX_AMOUNT, TNO_MAX_DIGITS, validate_site_cd, validate_tno};
 pub use hub::{
-    CARD_TX_TYPE_BILLING, CARD_TX_TYPE_KEY_IN, CURRENCY_KRW, HUB_PATH, TX_TYPE_BILLING_KEY_DELETE,
-    VA_SUCCESS_CODES, VA_TX_TYPE,
+    BillingCharge, BillingKeyDelete, BillingKeyDeleteResult, Buyer, CARD_TX_TYPE_BILLING,
+    CARD_TX_TYPE_KEY_IN, CURRENCY_KRW, CashReceiptPurpose, HUB_PATH, KeyIn,
+    TX_TYPE_BILLING_KEY_DELETE, VA_SUCCESS_CODES, VA_TX_TYPE, VaCashReceipt, VirtualAccountIssue,
+    VirtualAccountResult, parse_billing_key_delete_response, parse_virtual_account_response,
 };
 pub use hub::{PAY_METHOD_BILLING_KEY, PAY_METHOD_CARD, PAY_METHOD_VIRTUAL_ACCOUNT};
 pub use inquiry::{
@@ -41,7 +48,10 @@ pub use notification::{
     OP_CD_DEPOSIT_CANCELLED, TX_CODES, TxCode,
 };
 pub use result_codes::{RESULT_CODES, ResultCode, result_code};
-pub use trade_reg::{TRADE_PAY_METHODS, TRADE_REGISTER_PATH};
+pub use trade_reg::{
+    TRADE_PAY_METHODS, TRADE_REGISTER_PATH, TradeRegistration, TradeRegistrationResult,
+    parse_trade_registration_response,
+};
 
 use crate::cert::Certificate;
 use crate::error::{Error, Result};
@@ -138,6 +148,20 @@ pub enum Operation {
     Modify,
     /// Transaction inquiry.
     Inquiry,
+    /// Approval of a payment window's result (`/gw/enc/v1/payment` with `ordr_mony`).
+    Approval,
+    /// Billing-key issuance from a billing-key window's result (`/gw/enc/v1/payment`).
+    BillingKeyIssue,
+    /// Payment with a billing key (`/gw/hub/v1/payment`).
+    BillingCharge,
+    /// Deletion of a billing key (`/gw/hub/v1/payment`).
+    BillingKeyDelete,
+    /// Virtual-account issuance (`/gw/hub/v1/payment`).
+    VirtualAccountIssue,
+    /// Key-in (card number) payment (`/gw/hub/v1/payment`).
+    KeyIn,
+    /// Trade registration for the mobile window (`/std/tradeReg/register`).
+    TradeRegistration,
 }
 
 impl Operation {
@@ -148,6 +172,13 @@ impl Operation {
             Operation::Refund => "refund",
             Operation::Modify => "modify",
             Operation::Inquiry => "inquiry",
+            Operation::Approval => "approval",
+            Operation::BillingKeyIssue => "billingKeyIssue",
+            Operation::BillingCharge => "billingCharge",
+            Operation::BillingKeyDelete => "billingKeyDelete",
+            Operation::VirtualAccountIssue => "virtualAccountIssue",
+            Operation::KeyIn => "keyIn",
+            Operation::TradeRegistration => "tradeRegistration",
         }
     }
 
@@ -158,13 +189,35 @@ impl Operation {
             "refund" => Some(Operation::Refund),
             "modify" => Some(Operation::Modify),
             "inquiry" => Some(Operation::Inquiry),
+            "approval" => Some(Operation::Approval),
+            "billingKeyIssue" => Some(Operation::BillingKeyIssue),
+            "billingCharge" => Some(Operation::BillingCharge),
+            "billingKeyDelete" => Some(Operation::BillingKeyDelete),
+            "virtualAccountIssue" => Some(Operation::VirtualAccountIssue),
+            "keyIn" => Some(Operation::KeyIn),
+            "tradeRegistration" => Some(Operation::TradeRegistration),
             _ => None,
         }
     }
 
-    /// Whether the operation moves money (and so must never be re-sent blindly).
+    /// Whether the operation moves money (and so must never be re-sent blindly): then a request
+    /// that got no answer has an unknown outcome (`OUTCOME_UNKNOWN` in JavaScript).
+    ///
+    /// Every cancel, refund and modification, an approval, a billing-key charge and a key-in
+    /// payment move money. So does a virtual-account issuance: it creates an account the buyer
+    /// pays into, and a second issuance for the same order could be paid twice. An inquiry, a
+    /// billing-key issuance (the window's `enc_data` is single-use), a billing-key deletion
+    /// (deleting twice is at worst refused) and a trade registration (a second one only makes a
+    /// second, unused approval key) do not: with no answer they may be sent again. kcp-wasm
+    /// itself never re-sends any request but an inquiry's caller-driven retry.
     pub fn moves_money(self) -> bool {
-        !matches!(self, Operation::Inquiry)
+        !matches!(
+            self,
+            Operation::Inquiry
+                | Operation::BillingKeyIssue
+                | Operation::BillingKeyDelete
+                | Operation::TradeRegistration
+        )
     }
 }
 
@@ -226,30 +279,77 @@ pub struct PreparedRequest {
     /// Whether the request moves money: then it is never re-sent blindly, and a request that got
     /// no answer has an unknown outcome.
     pub moves_money: bool,
-    /// The plaintext that `kcp_sign_data` signs (not secret).
+    /// The plaintext that `kcp_sign_data` signs (not secret); empty for the requests KCP wants
+    /// unsigned (approval, hub, trade registration).
     pub plaintext: String,
     /// What the reply must agree with; hand it to the response parser.
     pub expect: Expect,
+    /// The merchant's order number (`ordr_idxx`) the request is about, when it is known: sent
+    /// by hub requests and trade registration, given by the caller of an approval. A payment
+    /// reply without `order_no` reports this one; one with another is warned about.
+    pub order_id: Option<String>,
 }
 
 impl PreparedRequest {
     /// Reads KCP's reply to this request with its endpoint's parser: [`Reply::Modify`] for a
-    /// modification, [`Reply::Inquiry`] for an inquiry.
+    /// modification, [`Reply::Inquiry`] for an inquiry, [`Reply::Payment`] for an approval, a
+    /// billing-key charge or a key-in payment, and the others' own variants.
     pub fn parse_reply(&self, text: &str) -> Result<Reply> {
         match self.operation {
             Operation::Inquiry => parse_inquiry_response(text, &self.expect).map(Reply::Inquiry),
-            _ => parse_modify_response(text, &self.expect).map(Reply::Modify),
+            Operation::Cancel | Operation::Refund | Operation::Modify => {
+                parse_modify_response(text, &self.expect).map(Reply::Modify)
+            }
+            Operation::Approval | Operation::BillingCharge | Operation::KeyIn => {
+                let mut result = parse_payment_response(text, &self.expect)?;
+                approval::check_order(
+                    &mut result.order_no,
+                    &mut result.warnings,
+                    self.order_id.as_deref(),
+                );
+                Ok(Reply::Payment(result))
+            }
+            Operation::BillingKeyIssue => {
+                parse_billing_key_response(text, &self.expect).map(Reply::BillingKey)
+            }
+            Operation::BillingKeyDelete => {
+                parse_billing_key_delete_response(text, &self.expect).map(Reply::BillingKeyDelete)
+            }
+            Operation::VirtualAccountIssue => {
+                let mut result = parse_virtual_account_response(text, &self.expect)?;
+                approval::check_order(
+                    &mut result.order_no,
+                    &mut result.warnings,
+                    self.order_id.as_deref(),
+                );
+                Ok(Reply::VirtualAccount(result))
+            }
+            Operation::TradeRegistration => {
+                parse_trade_registration_response(text, &self.expect).map(Reply::TradeRegistration)
+            }
         }
     }
 }
 
 /// KCP's reply to a [`PreparedRequest`], read by its endpoint's parser.
+// One reply per request, read once and matched at once: its size does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum Reply {
     /// The reply to a cancel, refund or other modification.
     Modify(ModifyResult),
     /// The reply to an inquiry.
     Inquiry(InquiryResult),
+    /// The reply to an approval, a billing-key charge or a key-in payment.
+    Payment(PaymentResult),
+    /// The reply to a billing-key issuance.
+    BillingKey(BillingKeyResult),
+    /// The reply to a billing-key deletion.
+    BillingKeyDelete(BillingKeyDeleteResult),
+    /// The reply to a virtual-account issuance.
+    VirtualAccount(VirtualAccountResult),
+    /// The reply to a trade registration.
+    TradeRegistration(TradeRegistrationResult),
 }
 
 impl std::fmt::Debug for PreparedRequest {
@@ -267,6 +367,7 @@ impl std::fmt::Debug for PreparedRequest {
                 &format_args!("<{} bytes, not shown>", self.body.len()),
             )
             .field("expect", &self.expect)
+            .field("order_id", &self.order_id)
             .finish()
     }
 }
@@ -404,6 +505,57 @@ impl Merchant {
             moves_money,
             plaintext,
             expect,
+            order_id: None,
+        })
+    }
+
+    /// Builds a request KCP wants unsigned (approval, hub, trade registration): `site_cd`,
+    /// `kcp_cert_info`, then the endpoint's own (already validated) fields. No `tno`, no
+    /// `kcp_sign_data`; the plaintext is empty.
+    pub(crate) fn prepare_unsigned(
+        &self,
+        path: &str,
+        fields: Vec<(&'static str, String)>,
+        expect: Expect,
+        order_id: Option<String>,
+    ) -> PreparedRequest {
+        let mut body = serde_json::Map::new();
+        body.insert("site_cd".into(), self.site_cd.clone().into());
+        body.insert("kcp_cert_info".into(), self.cert_info.clone().into());
+        for (name, value) in fields {
+            body.insert(name.into(), value.into());
+        }
+        PreparedRequest {
+            url: format!("{}{path}", self.base_url),
+            method: HTTP_METHOD,
+            headers: REQUEST_HEADERS,
+            body: serde_json::Value::Object(body).to_string(),
+            operation: expect.operation,
+            moves_money: expect.operation.moves_money(),
+            plaintext: String::new(),
+            expect,
+            order_id,
+        }
+    }
+
+    /// The cancel that follows an approval the merchant could not record: a full cancel
+    /// (`STSC`) of `tno` with [`AUTO_CANCEL_REASON`], as KCP's samples send it. Send it once;
+    /// if it gets no answer or is refused, inquire about `tno` before anything else.
+    ///
+    /// ```
+    /// # use kcp_wasm::*;
+    /// # let cert = Certificate::from_pem(include_str!("../../tests/fixtures/kcp/splCert.pem"))?;
+    /// # let key = MerchantKey::from_pem(include_str!("../../tests/fixtures/kcp/splPrikeyPKCS8.pem"), "changeit")?;
+    /// # let merchant = Merchant::new("T0000", cert, key, Environment::Staging)?;
+    /// let cancel = merchant.auto_cancel("21234567890123")?;
+    /// assert_eq!(cancel.plaintext, "T0000^21234567890123^STSC");
+    /// assert!(cancel.body.contains(AUTO_CANCEL_REASON));
+    /// # Ok::<(), kcp_wasm::Error>(())
+    /// ```
+    pub fn auto_cancel(&self, tno: &str) -> Result<PreparedRequest> {
+        self.cancel(&Cancel {
+            tno: tno.to_string(),
+            reason: Some(AUTO_CANCEL_REASON.to_string()),
         })
     }
 }

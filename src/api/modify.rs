@@ -525,8 +525,11 @@ pub struct ModifyResult {
 /// Codes (stable): `TNO_MISMATCH` (the reply names another transaction), `REMAINING_MISMATCH`
 /// (a partial refund's reported balance is not the request's `rem_mny − mod_mny`),
 /// `AMOUNT_MISMATCH` (the reported `mod_mny` is not the request's), `AMOUNT_UNREADABLE` (an
-/// amount field is not a whole number). The change was applied all the same: record the
-/// result, then inquire about the transaction before doing anything else with it.
+/// amount field is not a whole number); for a payment (approval, billing-key charge, key-in,
+/// virtual account), `AMOUNT_MISMATCH` also when the approved `amount` is not the requested one,
+/// `TNO_MISSING` (a success without a `tno`: nothing to cancel or inquire about) and
+/// `ORDER_MISMATCH` (the reply names another order). The change was applied all the same:
+/// record the result, then inquire about the transaction before doing anything else with it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ResultWarning {
@@ -551,6 +554,8 @@ impl ResultWarning {
         "REMAINING_MISMATCH",
         "AMOUNT_MISMATCH",
         "AMOUNT_UNREADABLE",
+        "TNO_MISSING",
+        "ORDER_MISMATCH",
     ];
 }
 

@@ -131,3 +131,47 @@ pub(crate) fn amount_field(raw: &Map<String, Value>, name: &'static str) -> Resu
         Some(_) => Err(bad()),
     }
 }
+
+/// What [`parse_success_with`] needs to know of an endpoint's reply: the names of its result
+/// code and message, and the codes that mean success.
+pub(crate) struct ReplyShape {
+    /// The result code's names, first found wins (`res_cd`; trade registration's `Code`).
+    pub code: &'static [&'static str],
+    /// The message's names, first found wins.
+    pub message: &'static [&'static str],
+    /// The English message's name, if the endpoint has one.
+    pub en_message: Option<&'static str>,
+    /// The codes that mean success.
+    pub success: &'static [&'static str],
+}
+
+/// [`parse_success`] for any endpoint's reply shape: the JSON object (big integers quoted), its
+/// success code and message; any other code is [`Error::KcpRejected`] carrying it verbatim.
+pub(crate) fn parse_success_with(
+    text: &str,
+    shape: &ReplyShape,
+) -> Result<(Map<String, Value>, String, String)> {
+    if text.len() > MAX_RESPONSE_LEN {
+        return Err(Error::ResponseMalformed("the reply is larger than 1 MiB"));
+    }
+    let text = quote_big_integers(text.trim_start_matches('\u{feff}'));
+    let value: Value = serde_json::from_str(&text)
+        .map_err(|_| Error::ResponseMalformed("the reply is not JSON"))?;
+    let Value::Object(raw) = value else {
+        return Err(Error::ResponseMalformed("the reply is not a JSON object"));
+    };
+    let first = |names: &[&str]| names.iter().find_map(|n| string_field(&raw, n));
+    let Some(code) = first(shape.code) else {
+        return Err(Error::ResponseMalformed("the reply has no result code"));
+    };
+    let message = first(shape.message).unwrap_or_default();
+    if !shape.success.contains(&code.as_str()) {
+        return Err(Error::KcpRejected {
+            res_cd: code,
+            res_msg: message,
+            res_en_msg: shape.en_message.and_then(|n| string_field(&raw, n)),
+            raw: Box::new(raw),
+        });
+    }
+    Ok((raw, code, message))
+}

@@ -15,6 +15,8 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
+mod payments;
+
 type JsResult<T> = std::result::Result<T, JsValue>;
 
 /// Turns a core error into a JS `Error` with `name` `KcpError`, `code` and the error's data
@@ -381,11 +383,14 @@ struct PreparedJs<'a> {
     moves_money: bool,
     plaintext: &'a str,
     expect: ExpectJs<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    order_id: Option<&'a str>,
 }
 
 #[wasm_bindgen]
 impl Prepared {
-    /// `{ url, method, headers, body, operation, movesMoney, plaintext, expect }`, all the core's.
+    /// `{ url, method, headers, body, operation, movesMoney, plaintext, expect, orderId? }`, all
+    /// the core's.
     pub fn view(&self) -> JsResult<JsValue> {
         let p = &self.inner;
         to_value(&PreparedJs {
@@ -404,6 +409,7 @@ impl Prepared {
                 amount: p.expect.amount,
                 remaining_after: p.expect.remaining_after,
             },
+            order_id: p.order_id.as_deref(),
         })
     }
 
@@ -414,6 +420,7 @@ impl Prepared {
         match self.inner.parse_reply(text).map_err(to_js)? {
             Reply::Modify(result) => Ok(modify_result_to_js(result)),
             Reply::Inquiry(result) => Ok(inquiry_result_to_js(result)),
+            other => payments::reply_to_js(other),
         }
     }
 }

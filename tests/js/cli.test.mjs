@@ -132,6 +132,72 @@ describe('cancel, refund, inquire --dry-run print the signed request', () => {
   });
 });
 
+describe('delete-billing-key and register-trade', () => {
+  test('delete-billing-key --dry-run: the hub body, unsigned', async () => {
+    const r = await cli(['delete-billing-key', ...merchant, '--batch-key', '2304051168518034', '--group-id', 'BA0011000348', '--dry-run'], withPassword);
+    assert.equal(r.code, 0, r.stderr);
+    const req = JSON.parse(r.stdout);
+    assert.equal(req.url, 'https://stg-spl.kcp.co.kr/gw/hub/v1/payment');
+    assert.deepEqual(
+      [req.body.batch_key, req.body.group_id, req.body.pay_method, req.body.tx_type, req.body.kcp_sign_data, req.plaintext],
+      ['2304051168518034', 'BA0011000348', 'BATCH', '10005010', undefined, ''],
+    );
+  });
+  test('register-trade --dry-run', async () => {
+    const r = await cli(
+      ['register-trade', ...merchant, '--order-id', 'M-1', '--amount', '1004', '--good-name', '운동화', '--pay-method', 'CARD', '--return-url', 'https://shop.example/r', '--escrow', '--dry-run'],
+      withPassword,
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const req = JSON.parse(r.stdout);
+    assert.equal(req.url, 'https://stg-spl.kcp.co.kr/std/tradeReg/register');
+    assert.deepEqual(
+      [req.body.ordr_idxx, req.body.good_mny, req.body.good_name, req.body.pay_method, req.body.Ret_URL, req.body.escw_used, req.body.user_agent],
+      ['M-1', '1004', '운동화', 'CARD', 'https://shop.example/r', 'Y', ''],
+    );
+  });
+  test('a missing option: exit 2; a bad one: exit 1 with its wire name', async () => {
+    const missing = await cli(['delete-billing-key', ...merchant, '--batch-key', '1', '--dry-run'], withPassword);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /--group-id/);
+    const bad = await cli(
+      ['register-trade', ...merchant, '--order-id', 'M-1', '--amount', '1', '--good-name', 'g', '--pay-method', 'PAYPAL', '--return-url', 'https://x', '--dry-run'],
+      withPassword,
+    );
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /error FIELD_INVALID/);
+    assert.match(bad.stderr, /field: pay_method/);
+  });
+  test('sent over HTTP: the results are printed', async () => {
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () =>
+        res.end(
+          req.url === '/std/tradeReg/register'
+            ? JSON.stringify({ Code: '0000', Message: '정상', approvalKey: 'AK1', PayUrl: 'https://testsmpay.kcp.co.kr/pay/mobileGW.kcp', traceNo: 'T1' })
+            : JSON.stringify({ res_cd: '0000', res_msg: '정상처리' }),
+        ),
+      );
+    });
+    await new Promise((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${server.address().port}`;
+    try {
+      const del = await cli(['delete-billing-key', ...merchant, '--batch-key', '1', '--group-id', 'G1', '--base-url', base], withPassword);
+      assert.equal(del.code, 0, del.stderr);
+      assert.equal(JSON.parse(del.stdout).resMsg, '정상처리');
+      const reg = await cli(
+        ['register-trade', ...merchant, '--order-id', 'M-1', '--amount', '1', '--good-name', 'g', '--pay-method', 'CARD', '--return-url', 'https://x', '--base-url', base],
+        withPassword,
+      );
+      assert.equal(reg.code, 0, reg.stderr);
+      assert.deepEqual([JSON.parse(reg.stdout).approvalKey, JSON.parse(reg.stdout).payUrl], ['AK1', 'https://testsmpay.kcp.co.kr/pay/mobileGW.kcp']);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});
+
 describe('sending over HTTP', () => {
   let server;
   let base;

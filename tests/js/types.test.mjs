@@ -16,6 +16,7 @@ import {
   init, initSync, ERROR_CODES, runtimeEntry, resultCodes,
   type KcpErrorCode, type PreparedRequest, type ModifyResult, type InquiryResult, type CertificateInfo,
   kcpFacts, type KcpAnyError, type KcpFacts,
+  type PaymentResult, type BillingKeyResult, type VirtualAccountResult, type TradeRegistrationResult,
 } from 'kcp-wasm';
 
 export function narrow(e: KcpAnyError): string {
@@ -73,6 +74,34 @@ export async function use(cert: string, key: string | Uint8Array, password: stri
   // @ts-expect-error: the constructor is private
   new KcpSigner();
   return sig;
+}
+
+export async function pay(client: KcpClient): Promise<string | undefined> {
+  const approval: PaymentResult = await client.approve({ tranCd: '00100000', encData: 'd', encInfo: 'i', amount: 1000, usePayMethod: '100000000000' });
+  const method: 'card' | 'bank' | 'virtualAccount' | 'points' | 'mobile' | 'gift' | 'unknown' = approval.method;
+  const installments: number | undefined = approval.card?.installments;
+  for (const w of approval.warnings) { const c: 'AMOUNT_MISMATCH' | 'AMOUNT_UNREADABLE' | 'TNO_MISSING' | 'ORDER_MISMATCH' | 'TNO_MISMATCH' = w.code; void c; }
+  try {
+    await client.approveAndRecord({ tranCd: '1', encData: 'd', encInfo: 'i', amount: '1000' }, async (r) => { void r.tno; });
+  } catch (e) {
+    const err = e as KcpAnyError;
+    if (err.code === 'APPROVAL_CANCELLED') { const c: ModifyResult = err.cancel; void c; }
+    if (err.code === 'APPROVAL_CANCEL_FAILED') { const why: KcpErrorCode = err.cancelError.code; void why; }
+    if (err.code === 'OUTCOME_UNKNOWN') { const order: string | undefined = err.orderId; void order; }
+  }
+  const key: BillingKeyResult = await client.issueBillingKey({ tranCd: '00300001', encData: 'd', encInfo: 'i' });
+  const charge: PaymentResult = await client.chargeBillingKey({ batchKey: key.batchKey, groupId: 'G', orderId: 'O', amount: 1, goodName: 'g', installments: 3 });
+  await client.deleteBillingKey({ batchKey: key.batchKey, groupId: 'G' });
+  const va: VirtualAccountResult = await client.issueVirtualAccount({ orderId: 'O', amount: 1, goodName: 'g', buyerName: 'b', bankCode: 'BK04', depositor: 'd', dueAt: '20261231235959', cashReceipt: { purpose: 'proof', id: '1' } });
+  const paid: PaymentResult = await client.keyIn({ orderId: 'O', amount: 1, goodName: 'g', cardNumber: '4111111111111111', expiry: '2607' });
+  const trade: TradeRegistrationResult = await client.registerTrade({ orderId: 'O', amount: 1, goodName: 'g', payMethod: 'CARD', returnUrl: 'https://x', escrow: false });
+  const p: PreparedRequest = client.prepareKeyIn({ orderId: 'O', amount: 1, goodName: 'g', cardNumber: '4111111111111111', expiry: '2607' });
+  // @ts-expect-error: cashReceipt.purpose is 'deduction' | 'proof'
+  client.prepareVirtualAccount({ orderId: 'O', amount: 1, goodName: 'g', buyerName: 'b', bankCode: 'BK04', depositor: 'd', dueAt: '1', cashReceipt: { purpose: 'tax', id: '1' } });
+  // @ts-expect-error: a key-in needs the card number
+  client.prepareKeyIn({ orderId: 'O', amount: 1, goodName: 'g', expiry: '2607' });
+  void [method, installments, charge.tno, va.account, paid.card, trade.payUrl, p.orderId];
+  return approval.tno;
 }
 `;
 
