@@ -15,6 +15,8 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
+mod notification;
+
 type JsResult<T> = std::result::Result<T, JsValue>;
 
 /// Turns a core error into a JS `Error` with `name` `KcpError`, `code` and the error's data
