@@ -6,7 +6,7 @@
 use super::Environment;
 use super::euc_kr;
 use crate::error::{Error, Result};
-use std::collections::BTreeMap;
+use serde_json::{Map, Value};
 
 /// A `tx_cd` of a notification and what it notifies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -223,8 +223,8 @@ pub struct Notification {
     pub dedup_key: String,
     /// What the `tx_cd` adds.
     pub detail: NotificationDetail,
-    /// Every field, decoded, verbatim.
-    pub raw: BTreeMap<String, String>,
+    /// Every field, decoded, verbatim (each a JSON string, as in the other results' `raw`).
+    pub raw: Map<String, Value>,
 }
 
 fn malformed(field: Option<&'static str>, reason: &'static str) -> Error {
@@ -304,7 +304,7 @@ fn decode_text(bytes: Vec<u8>, euc_kr: bool) -> Result<String> {
 /// with `charset`). The same name twice with the same value counts once; with different values it
 /// is `NOTIFICATION_MALFORMED` (KCP never repeats a field, and frameworks disagree on which of
 /// two values wins).
-pub fn parse_form(body: &[u8], charset: Charset) -> Result<BTreeMap<String, String>> {
+pub fn parse_form(body: &[u8], charset: Charset) -> Result<Map<String, Value>> {
     if body.len() > MAX_NOTIFICATION_BYTES {
         return Err(malformed(None, "the body is larger than 64 KiB"));
     }
@@ -316,17 +316,17 @@ pub fn parse_form(body: &[u8], charset: Charset) -> Result<BTreeMap<String, Stri
             .iter()
             .all(|(n, v)| std::str::from_utf8(n).is_ok() && std::str::from_utf8(v).is_ok()),
     };
-    let mut fields = BTreeMap::new();
+    let mut fields = Map::new();
     for (name, value) in pairs {
         let name = decode_text(name, euc_kr)?;
         let value = decode_text(value, euc_kr)?;
         match fields.get(&name) {
-            Some(existing) if existing != &value => {
+            Some(existing) if existing.as_str() != Some(value.as_str()) => {
                 return Err(malformed(None, "a field is repeated with different values"));
             }
             Some(_) => {}
             None => {
-                fields.insert(name, value);
+                fields.insert(name, Value::String(value));
             }
         }
     }
@@ -334,8 +334,13 @@ pub fn parse_form(body: &[u8], charset: Charset) -> Result<BTreeMap<String, Stri
 }
 
 /// A notification amount: digits (KCP pads to 12), surrounding spaces ignored; empty is `None`.
-fn amount(fields: &BTreeMap<String, String>, name: &'static str) -> Result<Option<u64>> {
-    let Some(text) = fields.get(name).map(|s| s.trim()).filter(|s| !s.is_empty()) else {
+fn amount(fields: &Map<String, Value>, name: &'static str) -> Result<Option<u64>> {
+    let Some(text) = fields
+        .get(name)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    else {
         return Ok(None);
     };
     if text.len() > 15 || !text.bytes().all(|b| b.is_ascii_digit()) {
@@ -369,10 +374,16 @@ fn amount(fields: &BTreeMap<String, String>, name: &'static str) -> Result<Optio
 /// ```
 pub fn parse_notification(body: &[u8], charset: Charset) -> Result<Notification> {
     let raw = parse_form(body, charset)?;
-    let text = |name: &str| raw.get(name).filter(|v| !v.is_empty()).cloned();
+    let text = |name: &str| {
+        raw.get(name)
+            .and_then(Value::as_str)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
     let tno = raw
         .get("tno")
-        .map(|s| s.trim())
+        .and_then(Value::as_str)
+        .map(str::trim)
         .ok_or_else(|| malformed(Some("tno"), "the notification has no tno"))?;
     if super::validate_tno(tno).is_err() {
         return Err(malformed(Some("tno"), "tno is not 1 to 14 digits"));

@@ -1,7 +1,7 @@
 //! KCP's common notification through the facade (`kcp-api/beyond-cancel.md` §4): every rule is
 //! the core's (`crate::api::notification`); this only carries values across.
 
-use super::{JsResult, set, to_js};
+use super::{JsResult, json_to_js, set, to_js};
 use crate::{Charset, Deposit, Environment, Error, Notification, NotificationDetail};
 use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
@@ -99,14 +99,8 @@ fn notification_to_js(n: Notification) -> JsValue {
     if let Some(name) = name {
         set(&obj, name, &detail);
     }
-    // Own data properties, even for a field named `__proto__`.
-    let entries = Array::new();
-    for (k, v) in &n.raw {
-        entries.push(&Array::of2(&k.as_str().into(), &v.as_str().into()));
-    }
-    let raw = Object::from_entries(&entries)
-        .map(JsValue::from)
-        .unwrap_or_else(|_| Object::new().into());
+    // Own data properties, even for a field named `__proto__` (json_to_js).
+    let raw = json_to_js(&serde_json::Value::Object(n.raw));
     set(&obj, "raw", &raw);
     obj
 }
