@@ -107,17 +107,24 @@ pub enum Charset {
 }
 
 impl Charset {
-    /// `utf-8` / `utf8`, `euc-kr` / `euckr` / `cp949` / `uhc`, `auto` (ASCII case ignored).
+    /// `utf-8` / `utf8`, `euc-kr` / `euckr` / `cp949` / `uhc` / `ks_c_5601-1987`, `auto` (ASCII
+    /// case ignored).
     pub fn from_name(name: &str) -> Result<Self> {
-        match name.to_ascii_lowercase().as_str() {
-            "utf-8" | "utf8" => Ok(Charset::Utf8),
-            "euc-kr" | "euckr" | "cp949" | "uhc" | "ks_c_5601-1987" => Ok(Charset::EucKr),
-            "auto" => Ok(Charset::Auto),
-            _ => Err(Error::config_invalid(
-                "charset",
-                "must be 'utf-8', 'euc-kr' or 'auto'",
-            )),
-        }
+        const NAMES: &[(&str, Charset)] = &[
+            ("utf-8", Charset::Utf8),
+            ("utf8", Charset::Utf8),
+            ("euc-kr", Charset::EucKr),
+            ("euckr", Charset::EucKr),
+            ("cp949", Charset::EucKr),
+            ("uhc", Charset::EucKr),
+            ("ks_c_5601-1987", Charset::EucKr),
+            ("auto", Charset::Auto),
+        ];
+        NAMES
+            .iter()
+            .find(|(known, _)| known.eq_ignore_ascii_case(name))
+            .map(|&(_, charset)| charset)
+            .ok_or_else(|| Error::config_invalid("charset", "must be 'utf-8', 'euc-kr' or 'auto'"))
     }
 
     /// `utf-8`, `euc-kr` or `auto`.
