@@ -38,7 +38,7 @@ function charsetOption(options, code) {
 
 /**
  * Reads KCP's notification body (application/x-www-form-urlencoded; UTF-8 or EUC-KR as the
- * merchant's KCP setting says, `auto` by default) into a typed notification. A string body is
+ * merchant's KCP setting says, `auto` by default: the core's rule) into a typed notification. A string body is
  * read as its UTF-8 bytes: pass the bytes for a body in EUC-KR that is not percent-encoded.
  * Throws NOTIFICATION_MALFORMED (no valid `tno`, a bad `%` escape, over 64 KiB, not UTF-8 under
  * 'utf-8', an amount that is not a number); the message never quotes the body.

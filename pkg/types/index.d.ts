@@ -566,8 +566,10 @@ export interface NotificationDeposit {
 
 /**
  * Reads KCP's notification body (application/x-www-form-urlencoded). `charset` is KCP's encoding
- * setting (default `auto`: UTF-8 when the body is valid UTF-8, else EUC-KR). A string body is read
- * as its UTF-8 bytes. Throws NOTIFICATION_MALFORMED (no valid `tno`, a bad `%` escape, over 64 KiB,
+ * setting. Default `auto`: UTF-8 when the body is valid UTF-8 with Hangul (or other 3-byte
+ * characters) or no character beyond ASCII, else EUC-KR (EUC-KR Hangul can look like 2-byte UTF-8;
+ * a UTF-8 body whose only non-ASCII characters are 2-byte ones, such as `é`, is misread: set the
+ * charset when you know it). A string body is read as its UTF-8 bytes. Throws NOTIFICATION_MALFORMED (no valid `tno`, a bad `%` escape, over 64 KiB,
  * not UTF-8 under `utf-8`, the same field twice with different values, an amount that is not a
  * number); the message never quotes the body.
  */

@@ -100,8 +100,12 @@ pub enum Charset {
     Utf8,
     /// WHATWG EUC-KR (Windows-949): what it cannot read becomes U+FFFD.
     EucKr,
-    /// UTF-8 when every field is valid UTF-8, else EUC-KR (decided for the whole body). A short
-    /// EUC-KR text can happen to be valid UTF-8; set the charset KCP is configured with when known.
+    /// Decided for the whole body: UTF-8 when every field is valid UTF-8 and holds a character of
+    /// 3 or 4 bytes (Hangul is 3) or no character beyond ASCII; else EUC-KR. EUC-KR Hangul can be
+    /// valid UTF-8 (`홍` is `C8 AB`, UTF-8 for `ȫ`) but then only as 2-byte characters, which
+    /// this reads as EUC-KR; the price is that a UTF-8 body whose only non-ASCII characters are
+    /// 2-byte ones (`é`, `·`, Greek, Cyrillic) is misread. Set the charset KCP is configured with
+    /// when known.
     #[default]
     Auto,
 }
@@ -319,9 +323,17 @@ pub fn parse_form(body: &[u8], charset: Charset) -> Result<Map<String, Value>> {
     let euc_kr = match charset {
         Charset::Utf8 => false,
         Charset::EucKr => true,
-        Charset::Auto => !pairs
-            .iter()
-            .all(|(n, v)| std::str::from_utf8(n).is_ok() && std::str::from_utf8(v).is_ok()),
+        Charset::Auto => {
+            let utf8 = pairs
+                .iter()
+                .all(|(n, v)| std::str::from_utf8(n).is_ok() && std::str::from_utf8(v).is_ok());
+            // Hangul in UTF-8 is 3 bytes a syllable (lead 0xEA..=0xED). EUC-KR Hangul that happens
+            // to be valid UTF-8 reads as 2-byte sequences only (leads 0xC2..=0xC8): a body whose
+            // every non-ASCII character is a 2-byte sequence is read as EUC-KR.
+            let bytes = || pairs.iter().flat_map(|(n, v)| n.iter().chain(v));
+            let two_byte_only = bytes().any(|&b| b >= 0x80) && !bytes().any(|&b| b >= 0xE0);
+            !utf8 || two_byte_only
+        }
     };
     let mut fields = Map::new();
     for (name, value) in pairs {
@@ -742,6 +754,22 @@ mod tests {
         // Auto reads UTF-8 when it is UTF-8.
         let utf8 = "tno=1&res_msg=%EC%A0%95%EC%83%81%EC%B2%98%EB%A6%AC";
         assert_eq!(parse(utf8).unwrap().raw["res_msg"], "정상처리");
+        // EUC-KR that is also valid UTF-8 (2-byte sequences only) is EUC-KR; Hangul in UTF-8
+        // next to a 2-byte character is UTF-8.
+        assert_eq!(
+            parse("tno=1&remitter=%C8%AB").unwrap().raw["remitter"],
+            "홍"
+        );
+        assert_eq!(
+            parse("tno=1&a=%C3%A9&b=%ED%99%8D").unwrap().raw["a"],
+            "é",
+            "a 3-byte character anywhere makes the body UTF-8"
+        );
+        assert_eq!(
+            parse("tno=1&a=%C3%A9").unwrap().raw["a"],
+            "챕",
+            "the documented misreading"
+        );
         // Raw (not escaped) EUC-KR bytes in the body too.
         let mut raw = b"tno=1&remitter=".to_vec();
         raw.extend_from_slice(&[0xC8, 0xAB, 0xB1, 0xE6, 0xB5, 0xBF]);

@@ -81,6 +81,9 @@ describe('parseNotification', () => {
       }
     }
     assert.throws(() => parseNotification(body, { charset: 'utf-8' }), (e) => e instanceof KcpError && e.code === 'NOTIFICATION_MALFORMED' && !e.message.includes('C1'));
+    // EUC-KR that is also valid UTF-8 (홍 = C8 AB = UTF-8 'ȫ'): auto reads EUC-KR; real UTF-8 Hangul stays UTF-8.
+    assert.equal(parseNotification('tno=1&remitter=%C8%AB').raw.remitter, '홍');
+    assert.equal(parseNotification(encodeNotification({ tno: '1', remitter: '홍' })).raw.remitter, '홍');
   });
 
   test('other tx_cds and an unknown one', () => {
