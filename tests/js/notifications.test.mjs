@@ -2,6 +2,8 @@
 // and its reader, the notifier addresses, and the Fetch API handler with real Request objects.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import {
   parseNotification,
   notificationReply,
@@ -13,6 +15,7 @@ import {
   KcpError,
   ERROR_CODES,
 } from 'kcp-wasm';
+import { root } from './helpers.mjs';
 
 const TNO = '21234567890123';
 const URL_ = 'https://shop.example/kcp/notify';
@@ -84,6 +87,13 @@ describe('parseNotification', () => {
     // EUC-KR that is also valid UTF-8 (홍 = C8 AB = UTF-8 'ȫ'): auto reads EUC-KR; real UTF-8 Hangul stays UTF-8.
     assert.equal(parseNotification('tno=1&remitter=%C8%AB').raw.remitter, '홍');
     assert.equal(parseNotification(encodeNotification({ tno: '1', remitter: '홍' })).raw.remitter, '홍');
+  });
+
+  test("the declared NotificationKind is the core's tx_cd names and 'unknown'", () => {
+    const dts = fs.readFileSync(path.join(root, 'pkg/types/index.d.ts'), 'utf8');
+    const union = /export type NotificationKind =([\s\S]*?);/.exec(dts)[1];
+    const declared = [...union.matchAll(/'(\w+)'/g)].map((m) => m[1]);
+    assert.deepEqual(declared, [...facts.txCodes.map((t) => t.name), 'unknown']);
   });
 
   test('other tx_cds and an unknown one', () => {
