@@ -25,9 +25,9 @@ function bodyBytes(body) {
   throw kcpError('FIELD_INVALID', { message: 'the notification body must be a string, a Uint8Array or an ArrayBuffer', field: 'body' });
 }
 
-function charsetOption(options, code) {
+function charsetOption(options) {
   if (options === undefined || options === null) return 'auto';
-  if (typeof options !== 'object') throw kcpError(code, { message: 'options must be an object' });
+  if (typeof options !== 'object') throw kcpError('CONFIG_INVALID', { message: 'options must be an object' });
   const { charset } = options;
   if (charset === undefined) return 'auto';
   if (typeof charset !== 'string') {
@@ -44,7 +44,7 @@ function charsetOption(options, code) {
  * 'utf-8', an amount that is not a number); the message never quotes the body.
  */
 export function parseNotification(body, options) {
-  const charset = charsetOption(options, 'CONFIG_INVALID');
+  const charset = charsetOption(options);
   const bytes = bodyBytes(body);
   return call(() => {
     if (bytes.byteLength > wasm.maxNotificationBytes()) {
@@ -87,7 +87,7 @@ export function isKcpNotifierIp(ip, environment = 'production') {
  * ('utf-8' by default, or 'euc-kr'), as KCP posts a notification: for tests and emulators.
  */
 export function encodeNotification(fields, options) {
-  const charset = charsetOption(options, 'CONFIG_INVALID');
+  const charset = charsetOption(options);
   if (fields === null || typeof fields !== 'object' || Array.isArray(fields)) {
     throw kcpError('FIELD_INVALID', { message: 'fields must be an object of name → value', field: 'fields' });
   }

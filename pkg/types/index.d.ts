@@ -606,7 +606,7 @@ export interface NotificationHandlerOptions {
    * Called with each notification that passed the checks. The handler acknowledges (`result`
    * `0000`) only after it resolves; when it throws, KCP is refused and notifies again. Make it
    * idempotent on `dedupKey`. A permanent failure (an unknown order) should resolve, or KCP
-   * retries forever.
+   * retries forever. `request`'s body has already been read.
    */
   onNotification: (notification: KcpNotification, request: Request) => unknown;
   /** Whose notifier addresses are accepted. Default `production`. */
