@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 rm -f corpus/*/seed-*
-mkdir -p corpus/key corpus/cert corpus/response corpus/request corpus/payment_reply
+mkdir -p corpus/key corpus/cert corpus/response corpus/request corpus/payment_reply corpus/notification
 python3 - <<'PY'
 import json, os, subprocess
 fx = "../tests/fixtures"
@@ -86,5 +86,22 @@ P = {
 }
 for name, text in P.items():
     write("payment_reply", name, text)
+# notification: a raw form body (application/x-www-form-urlencoded, UTF-8 or EUC-KR)
+N = {
+    "tx00-euc-kr": b"site_cd=T0000&tno=21234567890123&order_no=O1&tx_cd=TX00&tx_tm=20261130120000&ipgm_name=%C8%AB%B1%E6%B5%BF&ipgm_mnyx=000000010000&totl_mnyx=000000010000&bank_code=BK04&account=123&noti_id=N1&op_cd=13&remitter=%B1%E8",
+    "tx00-raw-euc-kr": b"tno=1&tx_cd=TX00&remitter=\xc8\xab\xb1\xe6\xb5\xbf&ipgm_mnyx=5",
+    "tx00-utf8": "tno=1&tx_cd=TX00&remitter=%ED%99%8D&ipgm_mnyx=1+".encode(),
+    "tx02": b"tno=1&tx_cd=TX02&st_cd=N&can_msg=%C1%A4%BB%F3%C3%B3%B8%AE",
+    "tx01": b"tno=1&tx_cd=TX01&refund_mny=100&refund_nm=a",
+    "tx03": b"tno=1&tx_cd=TX03&waybill_no=1&waybill_corp=CJ",
+    "tx08": b"tno=1&tx_cd=TX08&ipgm_mnyx=7&bank_code=11",
+    "unknown": b"tno=1&tx_cd=TX99&ordr_idxx=A&&=&x",
+    "bad-escape": b"tno=1&a=%",
+    "dup": b"tno=1&a=1&a=2",
+    "reply": b'<html><body><form><input type="hidden" name="result" value="0000"></form></body></html>',
+    "ip": b"::ffff:103.215.144.173",
+}
+for name, data in N.items():
+    write("notification", name, data)
 PY
 ls corpus/* | head -100 | wc -l

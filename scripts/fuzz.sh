@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 seconds=${FUZZ_SECONDS:-600}
-targets=${FUZZ_TARGETS:-key cert response request payment_reply}
+targets=${FUZZ_TARGETS:-key cert response request payment_reply notification}
 limit_mb=${FUZZ_LIMIT_MB:-64}
 
 if ! cargo fuzz --version >/dev/null 2>&1; then

@@ -64,6 +64,15 @@ pub enum Error {
         /// What disagrees, in words.
         reason: String,
     },
+    /// A notification body from KCP (or someone posing as KCP) could not be read: not a form,
+    /// a bad `%` escape, too large, not valid UTF-8 under `utf-8`, no valid `tno`, an amount that
+    /// is not a number. The text never quotes the body.
+    NotificationMalformed {
+        /// The notification field, when one is at fault.
+        field: Option<&'static str>,
+        /// What is wrong, in words.
+        reason: &'static str,
+    },
 }
 
 impl Error {
@@ -89,6 +98,7 @@ impl Error {
             Error::KcpRejected { .. } => "KCP_REJECTED",
             Error::ResponseMalformed(_) => "RESPONSE_MALFORMED",
             Error::ResponseInconsistent { .. } => "RESPONSE_INCONSISTENT",
+            Error::NotificationMalformed { .. } => "NOTIFICATION_MALFORMED",
         }
     }
 
@@ -108,15 +118,17 @@ impl Error {
         "KCP_REJECTED",
         "RESPONSE_MALFORMED",
         "RESPONSE_INCONSISTENT",
+        "NOTIFICATION_MALFORMED",
     ];
 
     /// The field an error is about, for `FIELD_INVALID`, `CONFIG_INVALID` and
-    /// `RESPONSE_INCONSISTENT`.
+    /// `RESPONSE_INCONSISTENT` (and `NOTIFICATION_MALFORMED` when a field is at fault).
     pub fn field(&self) -> Option<&'static str> {
         match self {
             Error::FieldInvalid { field, .. }
             | Error::ConfigInvalid { field, .. }
             | Error::ResponseInconsistent { field, .. } => Some(field),
+            Error::NotificationMalformed { field, .. } => *field,
             _ => None,
         }
     }
@@ -206,6 +218,13 @@ impl fmt::Display for Error {
                 "KCP reported success but its reply disagrees with the request \
                  (`{field}`: {reason}); inquire about the transaction before doing anything else"
             ),
+            Error::NotificationMalformed { field, reason } => {
+                write!(f, "the notification could not be read: {reason}")?;
+                if let Some(field) = field {
+                    write!(f, " (`{field}`)")?;
+                }
+                Ok(())
+            }
         }
     }
 }

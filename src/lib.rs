@@ -80,6 +80,11 @@ pub use api::{
     cancel_plaintext, inquiry_plaintext, parse_inquiry_response, parse_modify_response,
     result_code, validate_mod_type, validate_pay_type, validate_site_cd, validate_tno,
 };
+pub use api::{
+    Charset, Deposit, MAX_NOTIFICATION_BYTES, NOTIFICATION_REFUSAL_RESULT, Notification,
+    NotificationDetail, encode_notification, is_notifier_ip, notification_acknowledged,
+    notification_reply, notifier_ips, parse_form, parse_notification,
+};
 pub use api::{PAY_METHOD_BILLING_KEY, PAY_METHOD_CARD, PAY_METHOD_VIRTUAL_ACCOUNT};
 pub use cert::Certificate;
 #[cfg(feature = "internals")]

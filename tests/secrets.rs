@@ -461,6 +461,23 @@ fn no_error_or_debug_output_leaks_a_secret() {
     };
     t.result("cancel reply", &parse_modify_response(replies[0], &other));
 
+    // Notification bodies that cannot be read (the body holds the distinctive password: a
+    // message that quoted the body would leak it).
+    let bodies = [
+        format!("tno=1&pw={DISTINCTIVE}&x=%"),
+        format!("tno={DISTINCTIVE}"),
+        format!("tno=1&tx_cd=TX00&ipgm_mnyx={DISTINCTIVE}"),
+        format!("pw={DISTINCTIVE}&pw=other&tno=1"),
+    ];
+    for (i, body) in bodies.iter().enumerate() {
+        for charset in [kcp_wasm::Charset::Utf8, kcp_wasm::Charset::EucKr] {
+            t.result(
+                &format!("notification #{i} {charset:?}"),
+                &kcp_wasm::parse_notification(body.as_bytes(), charset),
+            );
+        }
+    }
+
     // The suite must have exercised every code it can reach without a broken runtime.
     for code in kcp_wasm::Error::CODES
         .iter()

@@ -16,6 +16,7 @@ export {
   KcpNetworkError,
   KcpOutcomeUnknownError,
 } from './errors.js';
+export { parseNotification, notificationReply, notificationAcknowledged, isKcpNotifierIp, createNotificationHandler, encodeNotification } from './notifications.js';
 
 let ready = false;
 let pending = null;

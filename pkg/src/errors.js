@@ -18,6 +18,7 @@ export const ERROR_CODES = Object.freeze([
   'KCP_REJECTED',
   'RESPONSE_MALFORMED',
   'RESPONSE_INCONSISTENT',
+  'NOTIFICATION_MALFORMED',
   // from the JavaScript layer
   'HTTP_ERROR',
   'NETWORK_ERROR',

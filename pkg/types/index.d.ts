@@ -37,6 +37,8 @@ export type KcpErrorCode =
    * for a cancel, refund or payment KCP applied: see `warnings`.)
    */
   | 'RESPONSE_INCONSISTENT'
+  /** A notification body could not be read (parseNotification, or the handler's 400). */
+  | 'NOTIFICATION_MALFORMED'
   | 'HTTP_ERROR'
   | 'NETWORK_ERROR'
   | 'OUTCOME_UNKNOWN'
@@ -872,3 +874,162 @@ export interface PaymentWarning {
   reported?: string;
   message: string;
 }
+// KCP's common notification (공통 통보): the unauthenticated form POST KCP sends to the URL the
+// merchant registered (virtual-account deposits, escrow events, …).
+
+/** How a notification body's text is read: KCP's encoding setting (EUC-KR is likely its default). */
+export type NotificationCharset = 'utf-8' | 'euc-kr' | 'auto';
+
+/** This library's name for a `tx_cd` (`kcpFacts().notification.txCodes`), or `unknown`. */
+export type NotificationKind =
+  | 'virtualAccountDeposit'
+  | 'virtualAccountRefund'
+  | 'escrowPurchaseDecision'
+  | 'escrowDeliveryStarted'
+  | 'settlementHold'
+  | 'immediateCancel'
+  | 'cancel'
+  | 'virtualAccountClosed'
+  | 'mobileTransfer'
+  | 'unknown';
+
+/** A notification, read. Unauthenticated: check the sender's address, then inquire about the `tno`. */
+export interface KcpNotification {
+  /** From `tx_cd`; `unknown` for a code this library does not know (still read, common fields only). */
+  kind: NotificationKind;
+  /** `tx_cd`, verbatim (`TX00` …). */
+  txCd?: string;
+  /** `site_cd`: check that it is yours. */
+  siteCd?: string;
+  /** `tno`: KCP's transaction number, 1 to 14 digits. */
+  tno: string;
+  /** `order_no` (or `ordr_idxx`): your order id. */
+  orderId?: string;
+  /** `tx_tm`: when the event happened (yyyyMMddHHmmss), verbatim. */
+  occurredAt?: string;
+  /**
+   * The same for every delivery of one event, different for different events: KCP re-sends until
+   * acknowledged and may notify twice. `tno:noti_id:op_cd` for a deposit, `tno:tx_cd:tx_tm` otherwise.
+   */
+  dedupKey: string;
+  /** TX00. */
+  deposit?: NotificationDeposit;
+  /** TX01: a virtual-account refund. */
+  refund?: { /** `refund_nm` */ name?: string; /** `refund_mny` */ amount?: number; /** `bank_code` */ bankCode?: string };
+  /** TX02: an escrow purchase decision. */
+  escrow?: {
+    /** `st_cd`, verbatim. */
+    status?: string;
+    /** `Y` confirmed, `N` cancelled, `S` confirmed by the system; anything else `unknown`. */
+    decision: 'confirmed' | 'cancelled' | 'autoConfirmed' | 'unknown';
+    /** `can_msg`, with a cancel. */
+    cancelReason?: string;
+  };
+  /** TX03: escrow delivery started. */
+  delivery?: { /** `waybill_no` */ waybillNo?: string; /** `waybill_corp` */ carrier?: string };
+  /** TX08: mobile bank transfer. */
+  mobileTransfer?: { /** `ipgm_mnyx` */ amount?: number; /** `bank_code` */ bankCode?: string };
+  /** Every field KCP sent, decoded, as strings. */
+  raw: Record<string, string>;
+}
+
+/** A TX00 virtual-account deposit, or (`cancelled`) the bank-network cancel of one. */
+export interface NotificationDeposit {
+  /**
+   * `ipgm_mnyx`: the amount actually deposited. It can differ from the order's amount; KCP settles
+   * what was deposited and will not refund the difference: decide what to do with your order.
+   */
+  amount?: number;
+  /** `totl_mnyx`: the total deposited into the account (differs for fixed accounts). */
+  total?: number;
+  /** `ipgm_time` (yyyyMMddHHmmss), verbatim. */
+  depositedAt?: string;
+  /** `bank_code` */
+  bankCode?: string;
+  /** `account`: the virtual account number. */
+  account?: string;
+  /** `noti_id`: unique per notification. */
+  notificationId?: string;
+  /** `op_cd`, verbatim. */
+  opCd?: string;
+  /** `op_cd` is `13`: this cancels an earlier deposit (treat every other `op_cd` as a deposit). */
+  cancelled: boolean;
+  /** `ipgm_name`: the name KCP has for the depositor (the orderer). */
+  payerName?: string;
+  /** `remitter`: who actually sent the money (may differ from the orderer). */
+  remitter?: string;
+  /** When a cash receipt was issued: `cash_a_no`, `cash_a_dt`, `cash_no`. */
+  cashReceipt?: { approvalNumber?: string; approvedAt?: string; transactionNumber?: string };
+}
+
+/**
+ * Reads KCP's notification body (application/x-www-form-urlencoded). `charset` is KCP's encoding
+ * setting. Default `auto`: UTF-8 when the body is valid UTF-8 with Hangul (or other 3-byte
+ * characters) or no character beyond ASCII, else EUC-KR (EUC-KR Hangul can look like 2-byte UTF-8;
+ * a UTF-8 body whose only non-ASCII characters are 2-byte ones, such as `é`, is misread: set the
+ * charset when you know it). A string body is read as its UTF-8 bytes. Throws NOTIFICATION_MALFORMED (no valid `tno`, a bad `%` escape, over 64 KiB,
+ * not UTF-8 under `utf-8`, the same field twice with different values, an amount that is not a
+ * number); the message never quotes the body.
+ */
+export declare function parseNotification(
+  body: string | Uint8Array | ArrayBuffer,
+  options?: { charset?: NotificationCharset },
+): KcpNotification;
+
+/** The HTML body KCP expects: `result` `0000` when `ok` (default; KCP stops), a refusal otherwise (KCP notifies again). */
+export declare function notificationReply(ok?: boolean): string;
+
+/**
+ * Whether a reply acknowledges a notification: an element named `result` with the value `0000`
+ * (quotes, case and attribute order as HTML allows). A bare `0000`, JSON or `result=0000` is not:
+ * KCP documents only the form.
+ */
+export declare function notificationAcknowledged(text: string): boolean;
+
+/**
+ * Whether `ip` is one of KCP's notifier addresses (`kcpFacts().notification.notifierIps`) for
+ * `environment` (default `production`). Strict: `a.b.c.d` or `::ffff:a.b.c.d`, nothing around it.
+ * Pass the address your platform vouches for, never `X-Forwarded-For` as the client sent it.
+ */
+export declare function isKcpNotifierIp(ip: string, environment?: 'staging' | 'production'): boolean;
+
+/** Form-encodes fields as KCP posts a notification (default `utf-8`; `auto` is UTF-8), for tests and emulators. */
+export declare function encodeNotification(
+  fields: Record<string, string | number>,
+  options?: { charset?: NotificationCharset },
+): Uint8Array;
+
+export interface NotificationHandlerOptions {
+  /**
+   * Called with each notification that passed the checks. The handler acknowledges (`result`
+   * `0000`) only after it resolves; when it throws, KCP is refused and notifies again. Make it
+   * idempotent on `dedupKey`. A permanent failure (an unknown order) should resolve, or KCP
+   * retries forever. `request`'s body has already been read.
+   */
+  onNotification: (notification: KcpNotification, request: Request) => unknown;
+  /** Whose notifier addresses are accepted. Default `production`. */
+  environment?: 'staging' | 'production';
+  /** KCP's encoding setting. Default `auto`. */
+  charset?: NotificationCharset;
+  /**
+   * The sender's address as your platform vouches for it, e.g.
+   * `(r) => r.headers.get('cf-connecting-ip')` on Cloudflare, the socket address on Node. Never the
+   * raw `X-Forwarded-For`. Anything else than a KCP notifier address of `environment` gets 403.
+   * Required unless `allowAnyIp` is true.
+   */
+  clientIp?: (request: Request) => string | undefined | null | Promise<string | undefined | null>;
+  /** Accept notifications from any address (local tests, emulators). Not together with `clientIp`. */
+  allowAnyIp?: boolean;
+  /** Told every refusal's cause (for logs); what it throws is ignored. The reply never carries it. */
+  onError?: (error: unknown, request: Request) => void;
+}
+
+/**
+ * A Fetch API handler for the notification URL (Workers, Next, Deno, Bun, Node ≥ 20):
+ * - not POST: 405; `clientIp` not a notifier address: 403; body over 64 KiB: 413; malformed: 400;
+ * - then `await onNotification(notification, request)`: 200 with `result` `0000` once it resolved,
+ *   500 with the refusal when it threw (KCP notifies again).
+ * Every reply is `text/html` (the reply of notificationReply), and no refusal carries error text.
+ * Throws CONFIG_INVALID at creation without `clientIp` or `allowAnyIp: true`.
+ */
+export declare function createNotificationHandler(options: NotificationHandlerOptions): (request: Request) => Promise<Response>;

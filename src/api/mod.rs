@@ -11,6 +11,7 @@
 //! no HTTP layer has to decide any of them.
 
 pub mod approval;
+mod euc_kr;
 mod fields;
 pub mod hub;
 pub mod inquiry;
@@ -42,6 +43,11 @@ pub use modify::{
     Cancel, MAX_REASON_BYTES, MOD_TYPES, MODIFY_PATH, ModType, Modify, ModifyResult, Refund,
     RefundAccount, ResultWarning, TaxSplit, cancel_plaintext, parse_modify_response,
     validate_mod_type,
+};
+pub use notification::{
+    Charset, Deposit, MAX_NOTIFICATION_BYTES, NOTIFICATION_REFUSAL_RESULT, Notification,
+    NotificationDetail, encode_notification, is_notifier_ip, notification_acknowledged,
+    notification_reply, notifier_ips, parse_form, parse_notification,
 };
 pub use notification::{
     NOTIFICATION_ACK_RESULT, NOTIFIER_IPS_PRODUCTION, NOTIFIER_IPS_STAGING,

@@ -15,6 +15,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
+mod notification;
 mod payments;
 
 type JsResult<T> = std::result::Result<T, JsValue>;

@@ -103,6 +103,36 @@ export async function pay(client: KcpClient): Promise<string | undefined> {
   void [method, installments, charge.tno, va.account, paid.card, trade.payUrl, p.orderId];
   return approval.tno;
 }
+
+import {
+  parseNotification, notificationReply, notificationAcknowledged, isKcpNotifierIp, createNotificationHandler, encodeNotification,
+  type KcpNotification, type NotificationKind,
+} from 'kcp-wasm';
+
+export function notifications(): (request: Request) => Promise<Response> {
+  const n: KcpNotification = parseNotification(encodeNotification({ tno: '1', tx_cd: 'TX00', ipgm_mnyx: 1000 }, { charset: 'euc-kr' }), { charset: 'auto' });
+  const kind: NotificationKind = n.kind;
+  const amount: number | undefined = n.deposit?.amount;
+  const cancelled: boolean | undefined = n.deposit?.cancelled;
+  const decision: 'confirmed' | 'cancelled' | 'autoConfirmed' | 'unknown' | undefined = n.escrow?.decision;
+  const raw: string | undefined = n.raw['tno'];
+  void [kind, amount, cancelled, decision, raw, n.dedupKey, parseNotification('tno=1'), parseNotification(new ArrayBuffer(0))];
+  const ack: boolean = notificationAcknowledged(notificationReply()) && notificationAcknowledged(notificationReply(false));
+  const ok: boolean = isKcpNotifierIp('1.2.3.4') || isKcpNotifierIp('1.2.3.4', 'staging');
+  void [ack, ok];
+  // @ts-expect-error: the charset is one of three
+  parseNotification('tno=1', { charset: 'latin1' });
+  // @ts-expect-error: environment is 'staging' | 'production'
+  isKcpNotifierIp('1.2.3.4', 'prod');
+  return createNotificationHandler({
+    environment: 'staging',
+    clientIp: (request) => request.headers.get('cf-connecting-ip'),
+    onNotification: async (notification) => {
+      if (notification.deposit && !notification.deposit.cancelled) void notification.deposit.amount;
+    },
+    onError: (error) => void error,
+  });
+}
 `;
 
 // What a user of the emulator writes (kcp-wasm/testing), in every configuration below.
