@@ -27,7 +27,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const DOCUMENTS = ['README.md', 'pkg/README.md', 'pkg/docs/emulator.md'];
+const DOCUMENTS = ['README.md', 'pkg/README.md', 'pkg/docs/emulator.md', 'pkg/docs/payments.md'];
 const kcpDir = ['tests/fixtures/kcp', '../shared/kcp-public-test']
   .map((d) => path.join(root, d))
   .find((d) => fs.existsSync(path.join(d, 'splPrikeyPKCS8.pem')));
