@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `make demo`: the library's main job, end to end, as a merchant would use it.
+// `make demo`: the library's main job, end to end, as a merchant would use it: cancel, refund and
+// inquiry, then approval, billing keys, a virtual account and KCP's notification to a local handler.
 //
 //   node scripts/demo.mjs             against the emulator (kcp-wasm/testing) on 127.0.0.1, real HTTP
 //   node scripts/demo.mjs --staging   against KCP's staging server with your own credentials (see
@@ -50,11 +51,15 @@ function loggingFetch(inner) {
     }
     const fields = Object.entries(body)
       .filter(([k]) => k !== 'kcp_cert_info' && k !== 'kcp_sign_data')
-      .map(([k, v]) => `${k}=${v}`)
+      // A billing key charges the card with no signature: shown like a secret, never whole.
+      .map(([k, v]) => `${k}=${/batch_key$/.test(k) && typeof v === 'string' ? `${v.slice(0, 4)}…${v.slice(-4)}` : short(v)}`)
       .join(' ');
     console.log(dim(`    → ${init.method} ${url}`));
     console.log(dim(`      ${fields}`));
-    console.log(dim(`      kcp_cert_info=${shortCert(body.kcp_cert_info)} kcp_sign_data=${short(body.kcp_sign_data)}`));
+    const auth = [`kcp_cert_info=${shortCert(body.kcp_cert_info)}`];
+    if (body.kcp_sign_data !== undefined) auth.push(`kcp_sign_data=${short(body.kcp_sign_data)}`);
+    else auth.push('(no kcp_sign_data: KCP authenticates this call by the certificate alone)');
+    console.log(dim(`      ${auth.join(' ')}`));
     return inner(url, init);
   };
 }
@@ -232,6 +237,158 @@ async function emulatorDemo() {
   } finally {
     await emulator.close();
     console.log('emulator stopped');
+  }
+  await lifecycleDemo(kcp, testing, certificate, privateKey);
+}
+
+// ---- the rest of a merchant server: approval, billing keys, virtual accounts, notifications ------
+
+/** Serves a fetch-style handler (Request → Response) on 127.0.0.1 over node:http. */
+async function serveHandler(handler) {
+  const http = await import('node:http');
+  const server = http.createServer(async (req, res) => {
+    const chunks = [];
+    for await (const chunk of req) chunks.push(chunk);
+    const request = new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers: req.headers, body: req.method === 'POST' ? Buffer.concat(chunks) : undefined });
+    const response = await handler(request);
+    res.writeHead(response.status, Object.fromEntries(response.headers));
+    res.end(Buffer.from(await response.arrayBuffer()));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${server.address().port}/kcp/notify`, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+async function lifecycleDemo(kcp, testing, certificate, privateKey) {
+  console.log(bold('\nThe rest of a merchant server: approval, billing keys, a virtual account and its notification'));
+  // The merchant's notification endpoint, built with the package's handler. Its callback fails on
+  // the first delivery (a busy database), so the reply refuses it and the emulator re-delivers.
+  const received = [];
+  const handler = kcp.createNotificationHandler({
+    allowAnyIp: true, // a local demo: in production pass clientIp (the platform's peer address)
+    async onNotification(notification) {
+      received.push(notification);
+      if (received.length === 1) throw new Error('database busy');
+    },
+  });
+  const merchantServer = await serveHandler(handler);
+  const emulator = testing.createKcpEmulator({
+    merchants: [{ siteCd: 'T0000', certificate }],
+    notifyUrl: merchantServer.url,
+    notifyIntervalMs: 300,
+  });
+  const { url } = await emulator.listen({ host: '127.0.0.1', port: 0 });
+  console.log(`emulator: ${url} · the merchant's notification URL: ${merchantServer.url}`);
+  const client = new kcp.KcpClient({
+    siteCd: 'T0000', certificate, privateKey, password: 'changeit', baseUrl: url, fetch: loggingFetch(globalThis.fetch), timeoutMs: 5000,
+  });
+  /** What KCP's payment window hands the merchant's page (the emulator's stand-in for the window). */
+  const paymentWindow = async (order) => {
+    const res = await fetch(`${url}/__emulator/window`, { method: 'POST', body: JSON.stringify({ site_cd: 'T0000', ...order }) });
+    const w = await res.json();
+    console.log(dim(`    window (${order.pay_method}): res_cd ${w.res_cd} · tran_cd ${w.tran_cd} · enc_data ${short(w.enc_data)} · use_pay_method ${w.use_pay_method}`));
+    return { tranCd: w.tran_cd, encData: w.enc_data, encInfo: w.enc_info };
+  };
+  try {
+    // ---- a card checkout ----
+    const card = await paymentWindow({ ordr_idxx: 'ORDER-1001', good_mny: '15000', pay_method: 'CARD' });
+    await step('Approval with a tampered amount (1500 instead of the order\'s 15000): refused', () => client.approve({ ...card, amount: 1500 }), {
+      error: ['KCP_REJECTED'],
+      check: (e) => {
+        assert(e.resCd === '8059', 'res_cd 8059 (payment amount mismatch)');
+        return `${describeError(e)} · ${e.resMsg}`;
+      },
+    });
+    const approval = await step('Approval of the card checkout (15000, ORDER-1001)', () => client.approve({ ...card, amount: 15000, orderId: 'ORDER-1001' }), {
+      ok: true,
+      check: (r) => {
+        assert(r.method === 'card' && r.payType === 'PACA' && r.amount === 15000 && r.tno && r.warnings.length === 0, 'a card payment of 15000 with a tno');
+        return `tno ${r.tno} · ${r.method} ${r.card?.name ?? ''} · amount ${r.amount} · app_time ${r.approvedAt}`;
+      },
+    });
+    const tno = approval.ok ? approval.value.tno : '0';
+    await step(`Partial refund of 5000 from the new tno ${tno}`, () => client.refund({ tno, amount: 5000, remaining: 15000, reason: '부분 환불' }), {
+      ok: true,
+      check: (r) => {
+        assert(r.remaining === 10000, 'rem_mny 10000');
+        return summary(r);
+      },
+    });
+    await step(`Full cancel of what remains of tno ${tno}`, () => client.cancel({ tno, reason: '고객 요청 취소' }), {
+      ok: true,
+      check: (r) => {
+        assert(r.remaining === 0 && r.amount === 10000, 'cancelled 10000, 0 left');
+        return summary(r);
+      },
+    });
+    const second = await paymentWindow({ ordr_idxx: 'ORDER-1002', good_mny: '8000', pay_method: 'CARD' });
+    await step('Approved, but the shop\'s database fails: approveAndRecord cancels the payment once', () =>
+      client.approveAndRecord({ ...second, amount: 8000 }, async () => {
+        throw new Error('INSERT failed: database unavailable');
+      }), {
+      error: ['APPROVAL_CANCELLED'],
+      check: (e) => {
+        assert(emulator.ledger(e.approval.tno)?.remaining === 0, 'the emulator holds the payment cancelled');
+        return `${e.code} · tno ${e.approval.tno} cancelled (rem_mny ${e.cancel.remaining}) · cause: ${e.cause.message}`;
+      },
+    });
+
+    // ---- a billing key ----
+    const auth = await paymentWindow({ ordr_idxx: 'SUB-2001', pay_method: 'AUTH' });
+    const key = await step('Billing key issued from the billing-key window', () => client.issueBillingKey(auth), {
+      ok: true,
+      check: (r) => {
+        assert(/^\d{16}$/.test(r.batchKey), 'a 16-digit batch_key');
+        return `batch_key ${r.batchKey.slice(0, 4)}…${r.batchKey.slice(-4)} · ${r.cardName ?? ''}`;
+      },
+    });
+    const batchKey = key.ok ? key.value.batchKey : '0';
+    const groupId = 'T00001000001';
+    const tnos = [];
+    for (const month of [1, 2]) {
+      await step(`Charge ${month} of the billing key: 9900 (SUB-2001-${month})`, () => client.chargeBillingKey({ batchKey, groupId, orderId: `SUB-2001-${month}`, amount: 9900, goodName: '월간 구독' }), {
+        ok: true,
+        check: (r) => {
+          assert(r.amount === 9900 && r.tno && !tnos.includes(r.tno), 'a new tno for 9900');
+          tnos.push(r.tno);
+          return `tno ${r.tno} · amount ${r.amount}`;
+        },
+      });
+    }
+    await step('Billing key deleted', () => client.deleteBillingKey({ batchKey, groupId }), { ok: true, check: (r) => `res_cd ${r.resCd} ${r.resMsg}` });
+    await step('A charge with the deleted key: refused', () => client.chargeBillingKey({ batchKey, groupId, orderId: 'SUB-2001-3', amount: 9900, goodName: '월간 구독' }), {
+      error: ['KCP_REJECTED'],
+      check: (e) => `${describeError(e)} · ${e.resEnMsg ?? e.resMsg}`,
+    });
+
+    // ---- a virtual account and KCP's notification ----
+    const va = await step('Virtual account issued for ORDER-3001 (45000)', () => client.issueVirtualAccount({
+      orderId: 'ORDER-3001', amount: 45000, goodName: '책상 조명', buyerName: '홍길동', bankCode: 'BK04', depositor: '예제상점', dueAt: '20301231235959',
+    }), {
+      ok: true,
+      check: (r) => {
+        assert(r.tno && r.account && r.amount === 45000, 'a tno and an account for 45000');
+        return `tno ${r.tno} · ${r.bankName} ${r.account} (${r.depositor}) until ${r.dueAt}`;
+      },
+    });
+    const vaTno = va.ok ? va.value.tno : '0';
+    await step('The buyer deposits 45000: KCP notifies the shop; the first delivery is refused, the re-delivery acknowledged', async () => {
+      await fetch(`${url}/__emulator/deposit`, { method: 'POST', body: JSON.stringify({ tno: vaTno, amount: '45000' }) });
+      return emulator.settled();
+    }, {
+      ok: true,
+      check: (deliveries) => {
+        const mine = deliveries.filter((d) => d.tno === vaTno);
+        assert(mine.length === 2 && !mine[0].acknowledged && mine[1].acknowledged, 'two deliveries: refused, then acknowledged');
+        assert(received.length === 2 && received[1].kind === 'virtualAccountDeposit' && received[1].deposit?.amount === 45000, 'the handler read a 45000 deposit');
+        assert(received[0].dedupKey === received[1].dedupKey, 'both deliveries carry the same dedupKey');
+        return mine.map((d) => `delivery ${d.attempt}: HTTP ${d.status}, ${d.acknowledged ? 'acknowledged (result 0000)' : 'refused'}`).join(' · ') +
+          ` · ${received[1].kind} ${received[1].deposit.amount} won, dedupKey ${received[1].dedupKey}`;
+      },
+    });
+    client.free();
+  } finally {
+    await emulator.close();
+    await merchantServer.close();
   }
 }
 

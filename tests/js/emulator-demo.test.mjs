@@ -26,6 +26,19 @@ test('scripts/demo.mjs prints every step with its expected outcome and exits 0',
     [/Inquiry of tno/, /✓ as expected · result: res_cd 0000 .*rem_mny 18000/],
     [/reply never arrives/, /✓ as expected · error: OUTCOME_UNKNOWN \(timeout\)/],
     [/Settle it with an inquiry/, /✓ as expected · result: rem_mny 15000 \(was 18000\)/],
+    // the rest of a merchant server (issue 15)
+    [/Approval with a tampered amount/, /✓ as expected · error: KCP_REJECTED res_cd 8059/],
+    [/Approval of the card checkout/, /✓ as expected · result: tno \d{14} · card .*amount 15000/],
+    [/Partial refund of 5000 from the new tno/, /✓ as expected · result: res_cd 0000 .*rem_mny 10000/],
+    [/Full cancel of what remains/, /✓ as expected · result: res_cd 0000 .*mod_mny 10000 · rem_mny 0/],
+    [/database fails: approveAndRecord/, /✓ as expected · error: APPROVAL_CANCELLED · tno \d{14} cancelled \(rem_mny 0\)/],
+    [/Billing key issued/, /✓ as expected · result: batch_key \d{4}…\d{4}/],
+    [/Charge 1 of the billing key/, /✓ as expected · result: tno \d{14} · amount 9900/],
+    [/Charge 2 of the billing key/, /✓ as expected · result: tno \d{14} · amount 9900/],
+    [/Billing key deleted/, /✓ as expected · result: res_cd 0000/],
+    [/charge with the deleted key/, /✓ as expected · error: KCP_REJECTED res_cd E321/],
+    [/Virtual account issued/, /✓ as expected · result: tno \d{14} · .+ \d+ \(예제상점\)/],
+    [/deposits 45000/, /✓ as expected · result: delivery 1: HTTP 500, refused · delivery 2: HTTP 200, acknowledged \(result 0000\) · virtualAccountDeposit 45000 won/],
   ];
   assert.equal(steps.length, expected.length, stdout);
   for (const [i, [title, outcome]] of expected.entries()) {
@@ -36,7 +49,10 @@ test('scripts/demo.mjs prints every step with its expected outcome and exits 0',
   assert.match(stdout, /kcp_sign_data=[A-Za-z0-9+/]{8}…[A-Za-z0-9+/=]{6} \(344 chars\)/);
   assert.doesNotMatch(stdout, /kcp_sign_data=[A-Za-z0-9+/]{40}/);
   assert.match(stdout, /emulator stopped/);
-  assert.match(stdout, /demo: 8\/8 steps as expected/);
+  // approvals and hub calls carry no signature, and say so; a billing key is never shown whole
+  assert.match(stdout, /\(no kcp_sign_data: KCP authenticates this call by the certificate alone\)/);
+  assert.doesNotMatch(stdout, /batch_key=\d{16}/);
+  assert.match(stdout, /demo: 20\/20 steps as expected/);
 });
 
 test('scripts/demo.mjs --staging runs its flow against any KCP-speaking server (here the emulator)', async () => {
