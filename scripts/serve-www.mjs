@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `make www`: serves the playground (www/) on 127.0.0.1, with the files of the built package it
-// loads (pkg/src/**, pkg/dist/wasm/**) and KCP's public test pair, and prints the URL.
+// loads (pkg/src/**, pkg/dist/wasm/**), KCP's public test pair and tests/runtimes/lifecycle.mjs
+// (for the browser test), and prints the URL.
 //
 //   node scripts/serve-www.mjs [--port N]     (default 8787, or PORT; 0 picks a free port)
 //
@@ -27,9 +28,15 @@ const MOUNTS = [
   // KCP's published test pair (site_cd T0000, password changeit): public, for the "load the test
   // pair" button.
   ['/test-credentials/', join(ROOT, 'tests', 'fixtures', 'kcp')],
+  // The lifecycle the runtime tests run in every runtime (tests/browser/ imports it in the page).
+  ['/tests/runtimes/', join(ROOT, 'tests', 'runtimes')],
   ['/', join(ROOT, 'www')],
 ];
-const TEST_CREDENTIALS = new Set(['splCert.pem', 'splPrikeyPKCS8.pem']);
+// Mounts that serve only the files named here.
+const ONLY = new Map([
+  ['/test-credentials/', new Set(['splCert.pem', 'splPrikeyPKCS8.pem'])],
+  ['/tests/runtimes/', new Set(['lifecycle.mjs'])],
+]);
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -74,7 +81,7 @@ async function resolveFile(pathname) {
   for (const [prefix, dir] of MOUNTS) {
     if (!decoded.startsWith(prefix)) continue;
     let rest = decoded.slice(prefix.length);
-    if (prefix === '/test-credentials/' && !TEST_CREDENTIALS.has(rest)) return null;
+    if (ONLY.has(prefix) && !ONLY.get(prefix).has(rest)) return null;
     if (rest === '' || rest.endsWith('/')) rest += 'index.html';
     const file = resolve(dir, rest);
     if (!file.startsWith(dir + sep)) return null;

@@ -6,7 +6,8 @@
 //
 // Loads the page from scripts/serve-www.mjs on an ephemeral 127.0.0.1 port, uploads KCP's public
 // test key and certificate, and checks what the page shows against OpenSSL, the emulator and the
-// network log. Leaves test-results/playground.png (and playground-narrow.png) behind.
+// network log. Also runs issue 15's lifecycle (tests/runtimes/lifecycle.mjs) in the page, through
+// the browser entry. Leaves test-results/playground.png (and playground-narrow.png) behind.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -16,6 +17,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer, packageBuilt } from '../../scripts/serve-www.mjs';
+import { EXPECTED } from '../runtimes/lifecycle.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const KEY = join(ROOT, 'tests/fixtures/kcp/splPrikeyPKCS8.pem');
@@ -105,6 +107,14 @@ test('the page says plainly that keys never leave it', async () => {
   const csp = (await (await fetch(server.url)).headers.get('content-security-policy')) ?? '';
   assert.match(csp, /connect-src 'self'/);
   assert.match(csp, /default-src 'none'/);
+});
+
+test('the server serves tests/runtimes/lifecycle.mjs and nothing else of tests/', async () => {
+  const status = async (path) => (await fetch(new URL(path, server.url))).status;
+  assert.equal(await status('/tests/runtimes/lifecycle.mjs'), 200);
+  for (const path of ['/tests/runtimes/', '/tests/runtimes/runtimes.test.mjs', '/tests/runtimes/sign-check.mjs', '/tests/runtimes/%2e%2e/js/helpers.mjs', '/tests/fixtures/kcp/splCert.pem', '/test-credentials/cert-info.txt']) {
+    assert.equal(await status(path), 404, path);
+  }
 });
 
 test('a wrong password shows its message', async () => {
@@ -328,6 +338,34 @@ test('keyboard: every control is reachable with Tab, in reading order', async ()
   assert.ok(seen.indexOf('key-text') < seen.indexOf('password'), 'the password comes after the key');
   assert.ok(seen.indexOf('password') < seen.indexOf('cert-text'), 'the certificate comes after the password');
   assert.ok(seen.indexOf('cert-text') < seen.indexOf('site-cd'), 'the request comes after the credentials');
+});
+
+test('in the page: the browser entry runs issue 15\'s lifecycle against the emulator', async () => {
+  // The same function as in Node, workerd, Deno and Bun (tests/runtimes/lifecycle.mjs), imported
+  // in the playground's page: `kcp-wasm` and `kcp-wasm/testing` through its import map (the
+  // browser entry, which needs `await init()`), the public test pair from the local server.
+  const result = await page.evaluate(async (password) => {
+    const kcp = await import('kcp-wasm');
+    await kcp.init();
+    const { createKcpEmulator } = await import('kcp-wasm/testing');
+    const { lifecycle } = await import('/tests/runtimes/lifecycle.mjs');
+    const [certificate, privateKey] = await Promise.all(
+      ['splCert.pem', 'splPrikeyPKCS8.pem'].map(async (name) => {
+        const r = await fetch(`/test-credentials/${name}`, { cache: 'no-store' });
+        if (!r.ok) throw new Error(`${name}: HTTP ${r.status}`);
+        return r.text();
+      }),
+    );
+    try {
+      const summary = await lifecycle({ KcpClient: kcp.KcpClient, createNotificationHandler: kcp.createNotificationHandler, createKcpEmulator, certificate, privateKey, password });
+      return { runtimeEntry: kcp.runtimeEntry, summary };
+    } catch (e) {
+      return { runtimeEntry: kcp.runtimeEntry, error: `${e?.code ?? e?.name}: ${e?.message ?? e}\n${e?.stack ?? ''}` };
+    }
+  }, PASSWORD);
+  assert.equal(result.error, undefined, result.error);
+  assert.equal(result.runtimeEntry, 'browser');
+  assert.deepEqual(result.summary, EXPECTED);
 });
 
 test('no request left 127.0.0.1, and the page logged no errors', () => {

@@ -6,7 +6,10 @@
 // Card: window → approval → partial refund → full cancel. Billing key: window (AUTH) → issuance →
 // two charges → deletion → a charge with the deleted key, refused. Virtual account: issuance →
 // deposit → KCP's notification to a handler built with createNotificationHandler that refuses
-// the first delivery (its callback throws) and acknowledges the re-delivery.
+// the first delivery (its callback throws) and acknowledges the re-delivery. Key-in: a payment
+// with a card number (masked in the reply, never in an error, the emulator's log or the summary),
+// a number with a wrong check digit (refused before sending) and an expired card (refused by the
+// emulator). Trade registration (mobile window): approvalKey → the window → approval.
 
 /** What every runtime must report. */
 export const EXPECTED = {
@@ -14,14 +17,32 @@ export const EXPECTED = {
   billing: { keyDigits: 16, charges: [9900, 9900], distinctTnos: true, deleted: '0000', afterDelete: 'KCP_REJECTED' },
   virtualAccount: { amount: 45000, hasAccount: true },
   notification: { kind: 'virtualAccountDeposit', amount: 45000, deliveries: 2, callbackCalls: 2, sameDedupKey: true },
+  keyIn: {
+    method: 'card', amount: 12000, maskedNumber: '411111******1111',
+    badCheckDigit: 'FIELD_INVALID card_no', expired: 'KCP_REJECTED E331', numberQuoted: false,
+  },
+  trade: { code: '0000', hasApprovalKey: true, payUrlPath: '/__emulator/window', method: 'card', amount: 20000, orderId: 'MOBILE-1' },
   mismatch: 'KCP_REJECTED',
 };
+
+/** A test card number (Visa's, passes the Luhn check); anything that quotes it fails the summary. */
+const CARD_NUMBER = '4111111111111111';
+/** The same with a wrong check digit. */
+const BAD_CARD_NUMBER = '4111111111111112';
+
+function safeJson(value) {
+  try {
+    return JSON.stringify(value) ?? '';
+  } catch {
+    return '';
+  }
+}
 
 async function outcome(promise) {
   try {
     return { ok: true, value: await promise };
   } catch (e) {
-    return { ok: false, code: e?.code ?? String(e?.name), resCd: e?.resCd, message: String(e?.message ?? e) };
+    return { ok: false, code: e?.code ?? String(e?.name), resCd: e?.resCd, field: e?.field, message: String(e?.message ?? e), json: safeJson(e) };
   }
 }
 
@@ -106,6 +127,41 @@ export async function lifecycle({ KcpClient, createNotificationHandler, createKc
       deliveries: deliveries.length,
       callbackCalls: seen.length,
       sameDedupKey: seen.length === 2 && seen[0].dedupKey === seen[1].dedupKey,
+    };
+
+    // ---- key-in: a card number, one with a wrong check digit, an expired card -----------------
+    const keyIn = { orderId: 'KEYIN-1', amount: 12000, goodName: 'Gift card', cardNumber: CARD_NUMBER, expiry: '9912', birthDate: '800101' };
+    const keyed = await client.keyIn(keyIn);
+    const badDigit = await outcome(client.keyIn({ ...keyIn, orderId: 'KEYIN-2', cardNumber: BAD_CARD_NUMBER }));
+    const expired = await outcome(client.keyIn({ ...keyIn, orderId: 'KEYIN-3', expiry: '0001' }));
+    const quotes = (text) => text.includes(CARD_NUMBER) || text.includes(BAD_CARD_NUMBER);
+    summary.keyIn = {
+      method: keyed.method,
+      amount: keyed.amount,
+      maskedNumber: keyed.raw.card_no,
+      badCheckDigit: badDigit.ok ? 'charged' : `${badDigit.code} ${badDigit.field}`,
+      expired: expired.ok ? 'charged' : `${expired.code} ${expired.resCd}`,
+      numberQuoted: [badDigit.message, badDigit.json, expired.message, expired.json, safeJson(keyed), safeJson(emulator.requests()), safeJson(emulator.ledgers())].some(quotes),
+    };
+
+    // ---- trade registration (mobile window): approvalKey → window → approval ------------------
+    const trade = await client.registerTrade({ orderId: 'MOBILE-1', amount: 20000, goodName: 'Shoes', payMethod: 'CARD', returnUrl: 'https://merchant.test/kcp/return' });
+    const mobileWindow = await (await emulator.fetch(trade.payUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ approval_key: trade.approvalKey }),
+    })).json();
+    const mobile = await client.approve({
+      tranCd: mobileWindow.tran_cd, encData: mobileWindow.enc_data, encInfo: mobileWindow.enc_info,
+      amount: 20000, usePayMethod: mobileWindow.use_pay_method, orderId: 'MOBILE-1',
+    });
+    summary.trade = {
+      code: trade.code,
+      hasApprovalKey: typeof trade.approvalKey === 'string' && trade.approvalKey.length > 0,
+      payUrlPath: new URL(trade.payUrl).pathname,
+      method: mobile.method,
+      amount: mobile.amount,
+      orderId: mobile.orderId,
     };
     return summary;
   } finally {

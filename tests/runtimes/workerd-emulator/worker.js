@@ -1,8 +1,10 @@
 // A Cloudflare Worker that runs the client against the emulator, both from the package
 // (`kcp-wasm` through its workerd condition, `kcp-wasm/testing` by name), with no network:
-// the emulator's fetch is the client's fetch. GET / runs the flow and answers what happened.
-import { KcpClient, runtimeEntry } from 'kcp-wasm';
+// the emulator's fetch is the client's fetch. GET / runs the flow and answers what happened;
+// GET /lifecycle runs issue 15's lifecycle (../lifecycle.mjs) and answers its summary.
+import { KcpClient, createNotificationHandler, runtimeEntry } from 'kcp-wasm';
 import { createKcpEmulator } from 'kcp-wasm/testing';
+import { lifecycle } from '../lifecycle.mjs';
 
 const TNO = '20261127000002';
 
@@ -18,6 +20,17 @@ async function outcome(promise) {
 export default {
   async fetch(request, env) {
     // Everything inside the request: Workers forbid I/O, timers and randomness at module scope.
+    if (new URL(request.url).pathname === '/lifecycle') {
+      try {
+        const summary = await lifecycle({
+          KcpClient, createNotificationHandler, createKcpEmulator,
+          certificate: env.KCP_CERT, privateKey: env.KCP_KEY, password: env.KCP_KEY_PASSWORD,
+        });
+        return Response.json({ runtimeEntry, summary });
+      } catch (e) {
+        return Response.json({ runtimeEntry, error: { name: e?.name, code: e?.code, message: String(e?.message ?? e), stack: String(e?.stack ?? '') } }, { status: 500 });
+      }
+    }
     const emulator = createKcpEmulator({
       merchants: [{ siteCd: 'T0000', certificate: env.KCP_CERT }],
       transactions: [

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { root } from '../../js/helpers.mjs';
 import { bundleWorker, serveWorker } from '../../support/workerd.mjs';
+import { EXPECTED } from '../lifecycle.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dir = path.join(root, 'test-results/workerd-emulator');
@@ -52,4 +53,13 @@ test('in workerd: client → emulator through injected fetch, every outcome as i
   assert.equal(ledger.remaining, 15000);
   assert.equal(ledger.partialSequence, 3);
   assert.equal(requests, 7);
+});
+
+test('in workerd: the lifecycle (approval, billing key, virtual account and notification, key-in, trade registration)', async () => {
+  const r = await fetch(`${server.url}lifecycle`);
+  const text = await r.text();
+  assert.equal(r.status, 200, `${text}\n${server.logs()}`);
+  const { runtimeEntry, summary } = JSON.parse(text);
+  assert.equal(runtimeEntry, 'workerd');
+  assert.deepEqual(summary, EXPECTED);
 });
