@@ -43,7 +43,11 @@ const imports = (() => {
   const n = leb();
   let funcs = 0;
   for (let i = 0; i < n; i++) {
-    for (let k = 0; k < 2; k++) pos += leb();
+    // module and field names (`pos += leb()` would read pos before leb() moves it)
+    for (let k = 0; k < 2; k++) {
+      const len = leb();
+      pos += len;
+    }
     const kind = buf[pos++];
     if (kind === 0) {
       funcs++;

@@ -11,7 +11,6 @@ use crate::api::{
 };
 use crate::{Certificate, Error, MerchantKey};
 use js_sys::{Object, Reflect};
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
@@ -68,20 +67,52 @@ fn set(obj: &JsValue, name: &str, value: &JsValue) {
     let _ = Reflect::set(obj, &JsValue::from_str(name), value);
 }
 
-/// Serializes a value of the facade's own making. A failure is an error, never `undefined`:
-/// a success that resolved to `undefined` would read as nothing having happened.
-fn to_value<T: Serialize + ?Sized>(value: &T) -> JsResult<JsValue> {
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    value
-        .serialize(&serializer)
-        .map_err(|e| internal(&format!("could not convert a result: {e}")))
+// The facade's own results (`kcpFacts()`, `inspectCertificate()`, `Prepared.view()`) are built
+// property by property, in the order their fields are listed, like the replies below: a serde
+// serializer for JS values (serde-wasm-bindgen) cost about 9 KB of gzipped wasm for three plain
+// objects.
+
+/// A fresh plain object.
+fn object() -> JsValue {
+    Object::new().into()
+}
+
+/// The largest integer a JavaScript number holds exactly.
+const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
+/// A whole number as a JavaScript number; beyond 2^53 − 1 an error, never an inexact number (a
+/// bug: every count the facade hands out is far below that).
+fn number(n: u64) -> JsResult<JsValue> {
+    if n <= MAX_SAFE_INTEGER {
+        Ok(JsValue::from_f64(n as f64))
+    } else {
+        Err(internal(
+            "could not convert a result: a number beyond 2^53 - 1",
+        ))
+    }
+}
+
+/// Sets `name` to `value` when there is one.
+fn set_opt_str(obj: &JsValue, name: &str, value: Option<&str>) {
+    if let Some(v) = value {
+        set(obj, name, &v.into());
+    }
+}
+
+/// An array of strings.
+fn str_array(items: &[&str]) -> JsValue {
+    items
+        .iter()
+        .map(|s| JsValue::from_str(s))
+        .collect::<js_sys::Array>()
+        .into()
 }
 
 /// KCP's reply as a plain JS value, exactly: integers JavaScript cannot hold exactly (beyond
 /// ±(2^53 − 1)) become strings of their digits, other numbers become numbers. Cannot fail.
 fn json_to_js(value: &serde_json::Value) -> JsValue {
     use serde_json::Value;
-    const MAX_SAFE: u64 = (1 << 53) - 1;
+    const MAX_SAFE: u64 = MAX_SAFE_INTEGER;
     match value {
         Value::Null => JsValue::NULL,
         Value::Bool(b) => JsValue::from_bool(*b),
@@ -264,34 +295,26 @@ pub fn serialize_certificate(pem: &str) -> JsResult<String> {
         .map_err(to_js)
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct CertificateInfo {
-    kcp_cert_info: String,
-    subject: String,
-    issuer: String,
-    serial_number: String,
-    not_before: String,
-    not_after: String,
-    /// `not_after` as seconds since 1970 (0 before), for "expired N days ago".
-    not_after_unix: u64,
-    public_key_bits: usize,
-}
-
-/// What a certificate says about itself.
+/// What a certificate says about itself: `{ kcpCertInfo, subject, issuer, serialNumber,
+/// notBefore, notAfter, notAfterUnix, publicKeyBits }` (`notAfterUnix`: `notAfter` as seconds
+/// since 1970, 0 before, for "expired N days ago").
 #[wasm_bindgen(js_name = inspectCertificate)]
 pub fn inspect_certificate(pem: &str) -> JsResult<JsValue> {
     let cert = Certificate::from_pem(pem).map_err(to_js)?;
-    to_value(&CertificateInfo {
-        kcp_cert_info: cert.to_kcp_cert_info(),
-        subject: cert.subject(),
-        issuer: cert.issuer(),
-        serial_number: cert.serial_number(),
-        not_before: cert.not_before(),
-        not_after: cert.not_after(),
-        not_after_unix: cert.not_after_unix(),
-        public_key_bits: cert.public_key().modulus_bits(),
-    })
+    let obj = object();
+    set(&obj, "kcpCertInfo", &cert.to_kcp_cert_info().into());
+    set(&obj, "subject", &cert.subject().into());
+    set(&obj, "issuer", &cert.issuer().into());
+    set(&obj, "serialNumber", &cert.serial_number().into());
+    set(&obj, "notBefore", &cert.not_before().into());
+    set(&obj, "notAfter", &cert.not_after().into());
+    set(&obj, "notAfterUnix", &number(cert.not_after_unix())?);
+    set(
+        &obj,
+        "publicKeyBits",
+        &number(cert.public_key().modulus_bits() as u64)?,
+    );
+    Ok(obj)
 }
 
 /// Whether `signature` is the certificate's signature of `plaintext`.
@@ -358,60 +381,40 @@ pub struct Prepared {
     inner: PreparedRequest,
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ExpectJs<'a> {
-    operation: &'static str,
-    tno: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    mod_type: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pay_type: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    amount: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    remaining_after: Option<u64>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct PreparedJs<'a> {
-    url: &'a str,
-    method: &'static str,
-    headers: std::collections::BTreeMap<&'static str, &'static str>,
-    body: &'a str,
-    operation: &'static str,
-    moves_money: bool,
-    plaintext: &'a str,
-    expect: ExpectJs<'a>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    order_id: Option<&'a str>,
-}
-
 #[wasm_bindgen]
 impl Prepared {
     /// `{ url, method, headers, body, operation, movesMoney, plaintext, expect, orderId? }`, all
     /// the core's.
     pub fn view(&self) -> JsResult<JsValue> {
         let p = &self.inner;
-        to_value(&PreparedJs {
-            url: &p.url,
-            method: p.method,
-            headers: p.headers.iter().copied().collect(),
-            body: &p.body,
-            operation: p.operation.as_str(),
-            moves_money: p.moves_money,
-            plaintext: &p.plaintext,
-            expect: ExpectJs {
-                operation: p.expect.operation.as_str(),
-                tno: &p.expect.tno,
-                mod_type: p.expect.mod_type.as_deref(),
-                pay_type: p.expect.pay_type.as_deref(),
-                amount: p.expect.amount,
-                remaining_after: p.expect.remaining_after,
-            },
-            order_id: p.order_id.as_deref(),
-        })
+        let e = &p.expect;
+        let expect = object();
+        set(&expect, "operation", &e.operation.as_str().into());
+        set(&expect, "tno", &e.tno.as_str().into());
+        set_opt_str(&expect, "modType", e.mod_type.as_deref());
+        set_opt_str(&expect, "payType", e.pay_type.as_deref());
+        if let Some(n) = e.amount {
+            set(&expect, "amount", &number(n)?);
+        }
+        if let Some(n) = e.remaining_after {
+            set(&expect, "remainingAfter", &number(n)?);
+        }
+        // The headers by name, as a plain object, in the core's order (it has one header).
+        let headers = object();
+        for (name, value) in p.headers {
+            set(&headers, name, &(*value).into());
+        }
+        let obj = object();
+        set(&obj, "url", &p.url.as_str().into());
+        set(&obj, "method", &p.method.into());
+        set(&obj, "headers", &headers);
+        set(&obj, "body", &p.body.as_str().into());
+        set(&obj, "operation", &p.operation.as_str().into());
+        set(&obj, "movesMoney", &p.moves_money.into());
+        set(&obj, "plaintext", &p.plaintext.as_str().into());
+        set(&obj, "expect", &expect);
+        set_opt_str(&obj, "orderId", p.order_id.as_deref());
+        Ok(obj)
     }
 
     /// Reads KCP's reply to this request; throws `KCP_REJECTED`, `RESPONSE_MALFORMED` or
@@ -437,172 +440,128 @@ fn prepare(
         .map_err(to_js)
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ModTypeFacts {
-    code: &'static str,
-    operation: &'static str,
-    partial: bool,
-    full: bool,
-    needs_refund_account: bool,
-    moves_money: bool,
-    description: &'static str,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct PayTypeFacts {
-    code: &'static str,
-    moves_money: bool,
-    description: &'static str,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Facts {
-    production_url: &'static str,
-    staging_url: &'static str,
-    modify_path: &'static str,
-    inquiry_path: &'static str,
-    method: &'static str,
-    max_amount: u64,
-    max_reason_bytes: usize,
-    tno_max_digits: usize,
-    mod_types: Vec<ModTypeFacts>,
-    pay_types: Vec<PayTypeFacts>,
-    approval_path: &'static str,
-    hub_path: &'static str,
-    trade_register_path: &'static str,
-    auto_cancel_reason: &'static str,
-    tran_cd_payment: &'static str,
-    tran_cd_billing_key: &'static str,
-    pay_methods: Vec<PayMethodFacts>,
-    currency_krw: &'static str,
-    card_tx_type_key_in: &'static str,
-    card_tx_type_billing: &'static str,
-    tx_type_billing_key_delete: &'static str,
-    va_tx_type: &'static str,
-    va_success_codes: &'static [&'static str],
-    trade_pay_methods: &'static [&'static str],
-    notification: NotificationFacts,
-    hub_pay_methods: HubPayMethodFacts,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct HubPayMethodFacts {
-    card: &'static str,
-    virtual_account: &'static str,
-    billing_key: &'static str,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct PayMethodFacts {
-    use_pay_method: &'static str,
-    name: &'static str,
-    pay_type: &'static str,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct TxCodeFacts {
-    code: &'static str,
-    name: &'static str,
-    label: &'static str,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct NotificationFacts {
-    ack_result: &'static str,
-    op_cd_deposit_cancelled: &'static str,
-    tx_codes: Vec<TxCodeFacts>,
-    notifier_ips: NotifierIps,
-}
-
-#[derive(Serialize)]
-struct NotifierIps {
-    staging: &'static [&'static str],
-    production: &'static [&'static str],
-}
-
 /// What the core knows about KCP, for the layers that must not restate it (the emulator, the
 /// playground): hosts, paths, limits, and every `mod_type` and `pay_type` with its facts.
+/// The shape is `KcpFacts` in `pkg/types/index.d.ts`.
 #[wasm_bindgen(js_name = kcpFacts)]
 pub fn kcp_facts() -> JsResult<JsValue> {
-    to_value(&Facts {
-        production_url: crate::PRODUCTION_URL,
-        staging_url: crate::STAGING_URL,
-        modify_path: crate::MODIFY_PATH,
-        inquiry_path: crate::INQUIRY_PATH,
-        method: crate::HTTP_METHOD,
-        max_amount: crate::MAX_AMOUNT,
-        max_reason_bytes: crate::MAX_REASON_BYTES,
-        tno_max_digits: crate::TNO_MAX_DIGITS,
-        mod_types: ModType::ALL
-            .iter()
-            .map(|m| ModTypeFacts {
-                code: m.code(),
-                operation: m.operation().as_str(),
-                partial: m.is_partial(),
-                full: m.is_full(),
-                needs_refund_account: m.needs_refund_account(),
-                moves_money: m.moves_money(),
-                description: m.description(),
-            })
-            .collect(),
-        pay_types: PayType::ALL
-            .iter()
-            .map(|p| PayTypeFacts {
-                code: p.code(),
-                moves_money: p.moves_money(),
-                description: p.description(),
-            })
-            .collect(),
-        approval_path: crate::APPROVAL_PATH,
-        hub_path: crate::HUB_PATH,
-        trade_register_path: crate::TRADE_REGISTER_PATH,
-        auto_cancel_reason: crate::AUTO_CANCEL_REASON,
-        tran_cd_payment: crate::TRAN_CD_PAYMENT,
-        tran_cd_billing_key: crate::TRAN_CD_BILLING_KEY,
-        pay_methods: crate::PAY_METHODS
-            .iter()
-            .map(|m| PayMethodFacts {
-                use_pay_method: m.use_pay_method,
-                name: m.name,
-                pay_type: m.pay_type,
-            })
-            .collect(),
-        currency_krw: crate::CURRENCY_KRW,
-        card_tx_type_key_in: crate::CARD_TX_TYPE_KEY_IN,
-        card_tx_type_billing: crate::CARD_TX_TYPE_BILLING,
-        tx_type_billing_key_delete: crate::TX_TYPE_BILLING_KEY_DELETE,
-        va_tx_type: crate::VA_TX_TYPE,
-        va_success_codes: crate::VA_SUCCESS_CODES,
-        trade_pay_methods: crate::TRADE_PAY_METHODS,
-        notification: NotificationFacts {
-            ack_result: crate::NOTIFICATION_ACK_RESULT,
-            op_cd_deposit_cancelled: crate::OP_CD_DEPOSIT_CANCELLED,
-            tx_codes: crate::TX_CODES
-                .iter()
-                .map(|t| TxCodeFacts {
-                    code: t.code,
-                    name: t.name,
-                    label: t.label,
-                })
-                .collect(),
-            notifier_ips: NotifierIps {
-                staging: crate::NOTIFIER_IPS_STAGING,
-                production: crate::NOTIFIER_IPS_PRODUCTION,
-            },
-        },
-        hub_pay_methods: HubPayMethodFacts {
-            card: crate::PAY_METHOD_CARD,
-            virtual_account: crate::PAY_METHOD_VIRTUAL_ACCOUNT,
-            billing_key: crate::PAY_METHOD_BILLING_KEY,
-        },
-    })
+    let facts = object();
+    let text = |obj: &JsValue, name: &str, value: &str| set(obj, name, &value.into());
+    text(&facts, "productionUrl", crate::PRODUCTION_URL);
+    text(&facts, "stagingUrl", crate::STAGING_URL);
+    text(&facts, "modifyPath", crate::MODIFY_PATH);
+    text(&facts, "inquiryPath", crate::INQUIRY_PATH);
+    text(&facts, "method", crate::HTTP_METHOD);
+    set(&facts, "maxAmount", &number(crate::MAX_AMOUNT)?);
+    set(
+        &facts,
+        "maxReasonBytes",
+        &number(crate::MAX_REASON_BYTES as u64)?,
+    );
+    set(
+        &facts,
+        "tnoMaxDigits",
+        &number(crate::TNO_MAX_DIGITS as u64)?,
+    );
+    let mod_types = js_sys::Array::new();
+    for m in ModType::ALL {
+        let js = object();
+        text(&js, "code", m.code());
+        text(&js, "operation", m.operation().as_str());
+        set(&js, "partial", &m.is_partial().into());
+        set(&js, "full", &m.is_full().into());
+        set(&js, "needsRefundAccount", &m.needs_refund_account().into());
+        set(&js, "movesMoney", &m.moves_money().into());
+        text(&js, "description", m.description());
+        mod_types.push(&js);
+    }
+    set(&facts, "modTypes", &mod_types);
+    let pay_types = js_sys::Array::new();
+    for p in PayType::ALL {
+        let js = object();
+        text(&js, "code", p.code());
+        set(&js, "movesMoney", &p.moves_money().into());
+        text(&js, "description", p.description());
+        pay_types.push(&js);
+    }
+    set(&facts, "payTypes", &pay_types);
+    text(&facts, "approvalPath", crate::APPROVAL_PATH);
+    text(&facts, "hubPath", crate::HUB_PATH);
+    text(&facts, "tradeRegisterPath", crate::TRADE_REGISTER_PATH);
+    text(&facts, "autoCancelReason", crate::AUTO_CANCEL_REASON);
+    text(&facts, "tranCdPayment", crate::TRAN_CD_PAYMENT);
+    text(&facts, "tranCdBillingKey", crate::TRAN_CD_BILLING_KEY);
+    let pay_methods = js_sys::Array::new();
+    for m in crate::PAY_METHODS {
+        let js = object();
+        text(&js, "usePayMethod", m.use_pay_method);
+        text(&js, "name", m.name);
+        text(&js, "payType", m.pay_type);
+        pay_methods.push(&js);
+    }
+    set(&facts, "payMethods", &pay_methods);
+    text(&facts, "currencyKrw", crate::CURRENCY_KRW);
+    text(&facts, "cardTxTypeKeyIn", crate::CARD_TX_TYPE_KEY_IN);
+    text(&facts, "cardTxTypeBilling", crate::CARD_TX_TYPE_BILLING);
+    text(
+        &facts,
+        "txTypeBillingKeyDelete",
+        crate::TX_TYPE_BILLING_KEY_DELETE,
+    );
+    text(&facts, "vaTxType", crate::VA_TX_TYPE);
+    set(
+        &facts,
+        "vaSuccessCodes",
+        &str_array(crate::VA_SUCCESS_CODES),
+    );
+    set(
+        &facts,
+        "tradePayMethods",
+        &str_array(crate::TRADE_PAY_METHODS),
+    );
+    let notification = object();
+    text(&notification, "ackResult", crate::NOTIFICATION_ACK_RESULT);
+    text(
+        &notification,
+        "opCdDepositCancelled",
+        crate::OP_CD_DEPOSIT_CANCELLED,
+    );
+    let tx_codes = js_sys::Array::new();
+    for t in crate::TX_CODES {
+        let js = object();
+        text(&js, "code", t.code);
+        text(&js, "name", t.name);
+        text(&js, "label", t.label);
+        tx_codes.push(&js);
+    }
+    set(&notification, "txCodes", &tx_codes);
+    let notifier_ips = object();
+    set(
+        &notifier_ips,
+        "staging",
+        &str_array(crate::NOTIFIER_IPS_STAGING),
+    );
+    set(
+        &notifier_ips,
+        "production",
+        &str_array(crate::NOTIFIER_IPS_PRODUCTION),
+    );
+    set(&notification, "notifierIps", &notifier_ips);
+    set(&facts, "notification", &notification);
+    let hub_pay_methods = object();
+    text(&hub_pay_methods, "card", crate::PAY_METHOD_CARD);
+    text(
+        &hub_pay_methods,
+        "virtualAccount",
+        crate::PAY_METHOD_VIRTUAL_ACCOUNT,
+    );
+    text(
+        &hub_pay_methods,
+        "billingKey",
+        crate::PAY_METHOD_BILLING_KEY,
+    );
+    set(&facts, "hubPayMethods", &hub_pay_methods);
+    Ok(facts)
 }
 
 #[wasm_bindgen]
