@@ -42,11 +42,7 @@ fn to_js(err: Error) -> JsValue {
         if let Some(en) = res_en_msg {
             set(obj, "resEnMsg", &en.into());
         }
-        set(
-            obj,
-            "raw",
-            &json_to_js(&serde_json::Value::Object((**raw).clone())),
-        );
+        set(obj, "raw", &map_to_js(raw));
     }
     if let Some(hint) = err.hint() {
         set(obj, "hint", &hint.into());
@@ -142,17 +138,20 @@ fn json_to_js(value: &serde_json::Value) -> JsValue {
             .map(json_to_js)
             .collect::<js_sys::Array>()
             .into(),
-        Value::Object(map) => {
-            // Own data properties, even for a key such as `__proto__` (no setter is invoked).
-            let entries = js_sys::Array::new();
-            for (k, v) in map {
-                entries.push(&js_sys::Array::of2(&JsValue::from_str(k), &json_to_js(v)));
-            }
-            Object::from_entries(&entries)
-                .map(JsValue::from)
-                .unwrap_or_else(|_| Object::new().into())
-        }
+        Value::Object(map) => map_to_js(map),
     }
+}
+
+/// A JSON object of KCP's as a plain JS object (see [`json_to_js`]), read in place.
+fn map_to_js(map: &serde_json::Map<String, serde_json::Value>) -> JsValue {
+    // Own data properties, even for a key such as `__proto__` (no setter is invoked).
+    let entries = js_sys::Array::new();
+    for (k, v) in map {
+        entries.push(&js_sys::Array::of2(&JsValue::from_str(k), &json_to_js(v)));
+    }
+    Object::from_entries(&entries)
+        .map(JsValue::from)
+        .unwrap_or_else(|_| Object::new().into())
 }
 
 /// Reads property `name` of `obj` (undefined when `obj` is not an object).
@@ -758,11 +757,7 @@ fn modify_result_to_js(result: ModifyResult) -> JsValue {
         warnings.push(&js);
     }
     set(&obj, "warnings", &warnings);
-    set(
-        &obj,
-        "raw",
-        &json_to_js(&serde_json::Value::Object(result.raw)),
-    );
+    set(&obj, "raw", &map_to_js(&result.raw));
     obj
 }
 
@@ -774,10 +769,6 @@ fn inquiry_result_to_js(result: InquiryResult) -> JsValue {
     if let Some(tno) = &result.tno {
         set(&obj, "tno", &tno.as_str().into());
     }
-    set(
-        &obj,
-        "raw",
-        &json_to_js(&serde_json::Value::Object(result.raw)),
-    );
+    set(&obj, "raw", &map_to_js(&result.raw));
     obj.into()
 }
