@@ -96,12 +96,8 @@ fn set_opt_str(obj: &JsValue, name: &str, value: Option<&str>) {
 }
 
 /// An array of strings.
-fn str_array(items: &[&str]) -> JsValue {
-    items
-        .iter()
-        .map(|s| JsValue::from_str(s))
-        .collect::<js_sys::Array>()
-        .into()
+fn str_array(items: &[&str]) -> js_sys::Array {
+    items.iter().map(|s| JsValue::from_str(s)).collect()
 }
 
 /// KCP's reply as a plain JS value, exactly: integers JavaScript cannot hold exactly (beyond
@@ -352,18 +348,15 @@ pub fn result_codes() -> js_sys::Array {
 }
 
 /// Codes a success's `warnings` can carry.
-#[wasm_bindgen(js_name = warningCodes)]
-pub fn warning_codes() -> Vec<String> {
-    crate::ResultWarning::CODES
-        .iter()
-        .map(|c| c.to_string())
-        .collect()
+#[wasm_bindgen(js_name = warningCodes, unchecked_return_type = "string[]")]
+pub fn warning_codes() -> js_sys::Array {
+    str_array(crate::ResultWarning::CODES)
 }
 
 /// Every error code the core can throw.
-#[wasm_bindgen(js_name = errorCodes)]
-pub fn error_codes() -> Vec<String> {
-    Error::CODES.iter().map(|c| c.to_string()).collect()
+#[wasm_bindgen(js_name = errorCodes, unchecked_return_type = "string[]")]
+pub fn error_codes() -> js_sys::Array {
+    str_array(Error::CODES)
 }
 
 /// A merchant's identity at KCP; builds signed requests.
