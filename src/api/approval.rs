@@ -65,7 +65,7 @@ pub const PAY_METHODS: &[PayMethod] = &[
 use super::fields::{check_amount, validate_text};
 use super::modify::ResultWarning;
 pub(crate) use super::modify::read_amount;
-use super::reply::{ReplyShape, parse_success_with, string_field};
+use super::reply::{parse_success, string_field};
 use super::{Expect, Merchant, Operation, PreparedRequest};
 use crate::error::{Error, Result};
 use serde::Serialize;
@@ -529,14 +529,6 @@ pub struct BillingKeyResult {
     pub raw: Map<String, Value>,
 }
 
-/// The shape of the approval and hub endpoints' replies: `res_cd` `0000`.
-pub(crate) const RES_CD: ReplyShape = ReplyShape {
-    code: &["res_cd"],
-    message: &["res_msg"],
-    en_message: Some("res_en_msg"),
-    success: &["0000"],
-};
-
 /// A text field of a reply; empty (or blank) is absent. One body for the many fields read (code
 /// size: not inlined at each).
 #[inline(never)]
@@ -605,7 +597,7 @@ pub(crate) fn check_order(
 /// `use_pay_method`'s); the approved `amount` is compared with `expect.amount`.
 /// [`PreparedRequest::parse_reply`] also fills in and checks the order number.
 pub fn parse_payment_response(text: &str, expect: &Expect) -> Result<PaymentResult> {
-    let (raw, _, res_msg) = parse_success_with(text, &RES_CD)?;
+    let (raw, res_msg) = parse_success(text)?;
     Ok(payment_from_raw(raw, res_msg, expect))
 }
 
@@ -727,7 +719,7 @@ pub(crate) fn payment_from_raw(
 /// [`Error::ResponseInconsistent`] on `batch_key` (no money moves at issuance; there is no key
 /// to use).
 pub fn parse_billing_key_response(text: &str, _expect: &Expect) -> Result<BillingKeyResult> {
-    let (raw, _, res_msg) = parse_success_with(text, &RES_CD)?;
+    let (raw, res_msg) = parse_success(text)?;
     let s = |name: &str| text_field(&raw, name);
     let Some(batch_key) = s("batch_key") else {
         return Err(Error::ResponseInconsistent {
