@@ -36,6 +36,7 @@ bash scripts/wasm-unit-tests.sh
 echo "== npm package: set-up and build =="
 bash scripts/setup.sh
 bash scripts/build.sh
+cargo test --features internals --test emulator_lifecycle -- --ignored  # the Rust core against the emulator CLI (needs pkg/dist)
 
 echo "== npm package: Node (ESM, CommonJS, CLI, tarball, publint, attw) =="
 node --test tests/js/

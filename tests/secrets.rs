@@ -463,20 +463,50 @@ fn no_error_or_debug_output_leaks_a_secret() {
 
     // Notification bodies that cannot be read (the body holds the distinctive password: a
     // message that quoted the body would leak it).
-    let bodies = [
+    let mut bodies: Vec<Vec<u8>> = [
         format!("tno=1&pw={DISTINCTIVE}&x=%"),
         format!("tno={DISTINCTIVE}"),
         format!("tno=1&tx_cd=TX00&ipgm_mnyx={DISTINCTIVE}"),
         format!("pw={DISTINCTIVE}&pw=other&tno=1"),
-    ];
+        format!("tno=1&pw={DISTINCTIVE}&x=%zz"),
+        format!("tno=1&tx_cd=TX00&ipgm_mnyx=1&totl_mnyx={DISTINCTIVE}"),
+        format!("tno=1&{DISTINCTIVE}"),
+        format!("tno=&pw={DISTINCTIVE}"),
+        format!("tno=1&tx_cd=TX00&ipgm_mnyx=99999999999999999999&pw={DISTINCTIVE}"),
+    ]
+    .map(String::into_bytes)
+    .into();
+    // Not UTF-8 (for Charset::Utf8), and over the size limit, with the secret inside.
+    bodies.push([b"tno=1&pw=".as_slice(), DISTINCTIVE.as_bytes(), b"\xff\xfe"].concat());
+    bodies.push(
+        format!(
+            "tno=1&pw={DISTINCTIVE}&pad={}",
+            "a".repeat(kcp_wasm::MAX_NOTIFICATION_BYTES)
+        )
+        .into_bytes(),
+    );
+    let mut notification_errors = 0;
     for (i, body) in bodies.iter().enumerate() {
-        for charset in [kcp_wasm::Charset::Utf8, kcp_wasm::Charset::EucKr] {
+        for charset in [
+            kcp_wasm::Charset::Utf8,
+            kcp_wasm::Charset::EucKr,
+            kcp_wasm::Charset::Auto,
+        ] {
+            let parsed = kcp_wasm::parse_notification(body, charset);
+            // A notification that was read holds the body's fields in `raw` by design (and
+            // they are not the merchant's secrets): only its errors are scanned.
+            if let Err(e) = &parsed {
+                notification_errors += 1;
+                t.error(&format!("notification #{i} {charset:?}"), e);
+            }
             t.result(
-                &format!("notification #{i} {charset:?}"),
-                &kcp_wasm::parse_notification(body.as_bytes(), charset),
+                &format!("form #{i} {charset:?}"),
+                &kcp_wasm::parse_form(body, charset).map(|_| ()),
             );
         }
     }
+    // Nearly all are refused (one has no malformed field; Latin-1 bytes are EUC-KR's U+FFFD).
+    assert!(notification_errors >= 28, "{notification_errors} refused");
 
     // The suite must have exercised every code it can reach without a broken runtime.
     for code in kcp_wasm::Error::CODES
@@ -511,4 +541,242 @@ fn no_error_or_debug_output_leaks_a_secret() {
         signatures.len(),
         secrets.window_count()
     );
+}
+
+/// Key-in handles card data: the card number, the expiry, the birth date, the business number and
+/// the card password's prefix must never appear in an error (`Display`, `Debug`) or in the
+/// `Debug` of a `KeyIn`, of the `PreparedRequest` built from it or of what its reply parser says,
+/// whichever check fails and whatever the (hostile) value. Distinctive values are used so that a
+/// match cannot be chance; any 8-digit run of a card number counts (a BIN, a masked form's
+/// ends, …).
+#[test]
+fn key_in_card_data_never_leaks() {
+    use kcp_wasm::{Buyer, KeyIn};
+    use zeroize::Zeroizing;
+
+    const CARD: &str = "4929730183460296"; // Luhn-valid
+    const EXPIRY: &str = "8811";
+    const BIRTH: &str = "770303";
+    const BUSINESS: &str = "6178114906";
+    const PASSWORD_PREFIX: &str = "47";
+
+    let merchant = Merchant::from_pem(
+        "T0000",
+        &read("kcp/splCert.pem"),
+        &read("kcp/splPrikeyPKCS8.pem"),
+        Some("changeit"),
+        Environment::Staging,
+    )
+    .unwrap();
+    let z = |s: &str| Zeroizing::new(s.to_string());
+    let good = KeyIn {
+        order_id: "KEYIN-ORDER-1".into(),
+        amount: 1_000,
+        good_name: "a lamp".into(),
+        buyer: Buyer::default(),
+        card_number: z(CARD),
+        expiry: z(EXPIRY),
+        birth_date: Some(z(BIRTH)),
+        business_number: None,
+        card_password_prefix: Some(z(PASSWORD_PREFIX)),
+        installments: None,
+    };
+
+    // Hostile values of each card field; every one of them is a secret too.
+    let cards = [
+        "4929730183460297",                 // check digit wrong
+        "4929 7301 8346 0296",              // spaces
+        "4929-7301-8346-0296",              // dashes
+        "49297301834602960001",             // 20 digits
+        "492973018346",                     // 12 digits
+        "4929730183460x96",                 // a letter
+        "４９２９７３０１８３４６０２９６", // full-width digits
+        "4929730183460296\n",               // a trailing newline
+    ];
+    let expiries = ["8813", "8800", "88111", "88-1", "８８１１", "x811"];
+    let births = ["77030X", "7703031", "77 03 03", "７７０３０３"];
+    let businesses = ["617811490", "61781149066", "617-81-14906"];
+    let prefixes = ["4x", "471", "４７"];
+
+    let mut t = Transcript::default();
+    t.debug("good KeyIn", &good);
+    let request = merchant.key_in(&good).unwrap();
+    assert!(
+        request.body.contains(CARD),
+        "the body carries the card number"
+    );
+    t.debug("prepared key-in request", &request);
+    t.debug("its expect", &request.expect);
+
+    // Every check, each failing in turn, with the other card fields present and valid.
+    let mut cases: Vec<(String, KeyIn)> = Vec::new();
+    for card in cards {
+        cases.push((
+            format!("card number {}", card.len()),
+            KeyIn {
+                card_number: z(card),
+                ..good.clone()
+            },
+        ));
+    }
+    for expiry in expiries {
+        cases.push((
+            "expiry".into(),
+            KeyIn {
+                expiry: z(expiry),
+                ..good.clone()
+            },
+        ));
+    }
+    for birth in births {
+        cases.push((
+            "birth date".into(),
+            KeyIn {
+                birth_date: Some(z(birth)),
+                ..good.clone()
+            },
+        ));
+    }
+    for number in businesses {
+        cases.push((
+            "business number".into(),
+            KeyIn {
+                birth_date: None,
+                business_number: Some(z(number)),
+                ..good.clone()
+            },
+        ));
+    }
+    cases.push((
+        "birth date and business number".into(),
+        KeyIn {
+            business_number: Some(z(BUSINESS)),
+            ..good.clone()
+        },
+    ));
+    for prefix in prefixes {
+        cases.push((
+            "card password prefix".into(),
+            KeyIn {
+                card_password_prefix: Some(z(prefix)),
+                ..good.clone()
+            },
+        ));
+    }
+    // The checks before the card's (order, amount, name, buyer, instalments) fail with the card
+    // data present.
+    for (what, bad) in [
+        (
+            "order id",
+            KeyIn {
+                order_id: "bad order\u{0}".into(),
+                ..good.clone()
+            },
+        ),
+        (
+            "amount",
+            KeyIn {
+                amount: 0,
+                ..good.clone()
+            },
+        ),
+        (
+            "good name",
+            KeyIn {
+                good_name: String::new(),
+                ..good.clone()
+            },
+        ),
+        (
+            "buyer email",
+            KeyIn {
+                buyer: Buyer {
+                    email: Some("a b".into()),
+                    ..Buyer::default()
+                },
+                ..good.clone()
+            },
+        ),
+        (
+            "instalments",
+            KeyIn {
+                installments: Some(100),
+                ..good.clone()
+            },
+        ),
+    ] {
+        cases.push((what.into(), bad));
+    }
+    for (what, bad) in &cases {
+        t.debug(&format!("hostile KeyIn ({what})"), bad);
+        match merchant.key_in(bad) {
+            Ok(p) => panic!("key-in with a bad {what} was accepted: {p:?}"),
+            Err(e) => {
+                assert_eq!(e.code(), "FIELD_INVALID", "{what}: {e}");
+                t.error(&format!("key-in, bad {what}"), &e);
+            }
+        }
+    }
+
+    // The reply parser: refusals, malformed and inconsistent replies.
+    for (i, reply) in [
+        r#"{"res_cd":"8001","res_msg":"카드번호 오류","res_en_msg":"invalid card"}"#,
+        r#"{"res_cd":"0000","tno":"21234567890123","amount":"2000","pay_method":"PACA"}"#,
+        r#"{"res_cd":"0000","tno":"x","amount":"1000"}"#,
+        r#"{"res_cd":"0000"}"#,
+        "<html>502</html>",
+        "[]",
+    ]
+    .iter()
+    .enumerate()
+    {
+        t.result(&format!("key-in reply #{i}"), &request.parse_reply(reply));
+    }
+
+    let mut s = leaks::Secrets::new();
+    let mut add_card = |label: &str, number: &str| {
+        s.add_string(label, number);
+        let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+        for start in 0..digits.len().saturating_sub(7) {
+            s.add_string(&format!("{label} (8 digits)"), &digits[start..start + 8]);
+        }
+    };
+    add_card("the card number", CARD);
+    for card in cards {
+        add_card("a hostile card number", card.trim());
+    }
+    for (label, values) in [
+        ("the expiry", &[EXPIRY][..]),
+        ("a hostile expiry", &expiries[..]),
+        ("the birth date", &[BIRTH][..]),
+        ("a hostile birth date", &births[..]),
+        ("the business number", &[BUSINESS][..]),
+        ("a hostile business number", &businesses[..]),
+        ("a hostile password prefix", &prefixes[..]),
+    ] {
+        for value in values {
+            s.add_string(label, value);
+        }
+    }
+    // The 2-digit password prefix is too short to scan for: its field must say it is hidden.
+    assert!(format!("{good:?}").contains("card_password_prefix: <not shown>"));
+
+    let leaks: Vec<String> = t
+        .lines
+        .iter()
+        .filter_map(|(context, text)| {
+            s.find(text)
+                .map(|what| format!("{context} leaks {what}:\n    {text}"))
+        })
+        .collect();
+    assert!(
+        leaks.is_empty(),
+        "{} of {} outputs leak card data:\n{}",
+        leaks.len(),
+        t.lines.len(),
+        leaks.join("\n")
+    );
+    // The scan is not vacuous: it sees the number where it is.
+    assert!(s.find(&request.body).is_some());
+    assert!(t.lines.len() > 3 * cases.len());
 }

@@ -64,7 +64,8 @@ pub const PAY_METHODS: &[PayMethod] = &[
 
 use super::fields::{check_amount, validate_text};
 use super::modify::ResultWarning;
-use super::reply::{ReplyShape, amount_field, parse_success_with, string_field};
+pub(crate) use super::modify::read_amount;
+use super::reply::{parse_success, string_field};
 use super::{Expect, Merchant, Operation, PreparedRequest};
 use crate::error::{Error, Result};
 use serde::Serialize;
@@ -148,6 +149,23 @@ fn check_tran_cd(tran_cd: &str) -> Result<()> {
             "must be the window's tran_cd: 1 to 16 digits",
         ))
     }
+}
+
+/// What the window handed over, checked, as the approval endpoint's first fields (`tran_cd`,
+/// `enc_data`, `enc_info`, passed through unchanged): an approval's and a billing-key issuance's.
+fn window_fields(
+    tran_cd: &str,
+    enc_data: &str,
+    enc_info: &str,
+) -> Result<Vec<(&'static str, String)>> {
+    check_tran_cd(tran_cd)?;
+    check_opaque("enc_data", enc_data)?;
+    check_opaque("enc_info", enc_info)?;
+    Ok(vec![
+        ("tran_cd", tran_cd.to_string()),
+        ("enc_data", enc_data.to_string()),
+        ("enc_info", enc_info.to_string()),
+    ])
 }
 
 /// `enc_data` / `enc_info`: passed through unchanged, so only checked to be present, free of
@@ -261,9 +279,7 @@ impl Merchant {
     /// `enc_info` passed through and `ordr_mony`. Unsigned (only `kcp_cert_info`). Moves money:
     /// never re-send it blindly.
     pub fn approve(&self, request: &Approval) -> Result<PreparedRequest> {
-        check_tran_cd(&request.tran_cd)?;
-        check_opaque("enc_data", &request.enc_data)?;
-        check_opaque("enc_info", &request.enc_info)?;
+        let mut fields = window_fields(&request.tran_cd, &request.enc_data, &request.enc_info)?;
         check_payment_amount("ordr_mony", request.amount)?;
         let pay_type = match &request.use_pay_method {
             Some(m) => pay_type_of_use_pay_method(m)?,
@@ -272,14 +288,10 @@ impl Merchant {
         if let Some(order_id) = &request.order_id {
             check_order_id(order_id)?;
         }
+        fields.push(("ordr_mony", request.amount.to_string()));
         Ok(self.prepare_unsigned(
             APPROVAL_PATH,
-            vec![
-                ("tran_cd", request.tran_cd.clone()),
-                ("enc_data", request.enc_data.clone()),
-                ("enc_info", request.enc_info.clone()),
-                ("ordr_mony", request.amount.to_string()),
-            ],
+            fields,
             new_expect(Operation::Approval, pay_type, Some(request.amount)),
             request.order_id.clone(),
         ))
@@ -288,16 +300,9 @@ impl Merchant {
     /// Billing-key issuance (`/gw/enc/v1/payment`, no `ordr_mony`): the reply carries the
     /// `batch_key` and no `tno`.
     pub fn issue_billing_key(&self, request: &BillingKeyIssue) -> Result<PreparedRequest> {
-        check_tran_cd(&request.tran_cd)?;
-        check_opaque("enc_data", &request.enc_data)?;
-        check_opaque("enc_info", &request.enc_info)?;
         Ok(self.prepare_unsigned(
             APPROVAL_PATH,
-            vec![
-                ("tran_cd", request.tran_cd.clone()),
-                ("enc_data", request.enc_data.clone()),
-                ("enc_info", request.enc_info.clone()),
-            ],
+            window_fields(&request.tran_cd, &request.enc_data, &request.enc_info)?,
             new_expect(Operation::BillingKeyIssue, None, None),
             None,
         ))
@@ -524,35 +529,6 @@ pub struct BillingKeyResult {
     pub raw: Map<String, Value>,
 }
 
-/// The shape of the approval and hub endpoints' replies: `res_cd` `0000`.
-pub(crate) const RES_CD: ReplyShape = ReplyShape {
-    code: &["res_cd"],
-    message: &["res_msg"],
-    en_message: Some("res_en_msg"),
-    success: &["0000"],
-};
-
-/// An amount of a successful reply: unreadable values become a warning and `None`.
-pub(crate) fn read_amount(
-    raw: &Map<String, Value>,
-    name: &'static str,
-    warnings: &mut Vec<ResultWarning>,
-) -> Option<u64> {
-    amount_field(raw, name).unwrap_or_else(|_| {
-        warnings.push(ResultWarning {
-            code: "AMOUNT_UNREADABLE",
-            field: name,
-            expected: None,
-            reported: raw.get(name).map(|v| match v {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            }),
-            message: format!("`{name}` in KCP's reply is not a whole number of won"),
-        });
-        None
-    })
-}
-
 /// A text field of a reply; empty (or blank) is absent. One body for the many fields read (code
 /// size: not inlined at each).
 #[inline(never)]
@@ -621,7 +597,7 @@ pub(crate) fn check_order(
 /// `use_pay_method`'s); the approved `amount` is compared with `expect.amount`.
 /// [`PreparedRequest::parse_reply`] also fills in and checks the order number.
 pub fn parse_payment_response(text: &str, expect: &Expect) -> Result<PaymentResult> {
-    let (raw, _, res_msg) = parse_success_with(text, &RES_CD)?;
+    let (raw, res_msg) = parse_success(text)?;
     Ok(payment_from_raw(raw, res_msg, expect))
 }
 
@@ -743,7 +719,7 @@ pub(crate) fn payment_from_raw(
 /// [`Error::ResponseInconsistent`] on `batch_key` (no money moves at issuance; there is no key
 /// to use).
 pub fn parse_billing_key_response(text: &str, _expect: &Expect) -> Result<BillingKeyResult> {
-    let (raw, _, res_msg) = parse_success_with(text, &RES_CD)?;
+    let (raw, res_msg) = parse_success(text)?;
     let s = |name: &str| text_field(&raw, name);
     let Some(batch_key) = s("batch_key") else {
         return Err(Error::ResponseInconsistent {

@@ -27,11 +27,12 @@ pub const PAY_METHOD_VIRTUAL_ACCOUNT: &str = "VCNT";
 pub const PAY_METHOD_BILLING_KEY: &str = "BATCH";
 
 use super::approval::{
-    RES_CD, check_amount_reported, check_order_id, check_order_text, check_payment_amount,
-    new_expect, read_amount, text_field,
+    check_amount_reported, check_order_id, check_order_text, check_payment_amount, new_expect,
+    text_field,
 };
-use super::modify::ResultWarning;
-use super::reply::{ReplyShape, parse_success_with};
+use super::fields::check_code;
+use super::modify::{ResultWarning, read_amount};
+use super::reply::{ReplyShape, parse_success, parse_success_with};
 use super::{Expect, Merchant, Operation, PreparedRequest};
 use crate::error::{Error, Result};
 use serde::Serialize;
@@ -109,14 +110,7 @@ fn quota(installments: Option<u32>) -> Result<String> {
 
 /// A key of KCP's (`bt_batch_key`, `bt_group_id`, …): 1 to 64 ASCII letters or digits.
 fn check_key(field: &'static str, value: &str) -> Result<()> {
-    if (1..=64).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        Ok(())
-    } else {
-        Err(Error::field_invalid(
-            field,
-            "must be 1 to 64 ASCII letters or digits",
-        ))
-    }
+    check_code(field, value, 1..=64)
 }
 
 /// Payment with a billing key (`card_tx_type` 11511000).
@@ -599,7 +593,7 @@ pub fn parse_billing_key_delete_response(
     text: &str,
     _expect: &Expect,
 ) -> Result<BillingKeyDeleteResult> {
-    let (raw, _, res_msg) = parse_success_with(text, &RES_CD)?;
+    let (raw, res_msg) = parse_success(text)?;
     Ok(BillingKeyDeleteResult {
         res_cd: "0000".into(),
         res_msg,

@@ -657,7 +657,7 @@ pub fn parse_modify_response(text: &str, expect: &Expect) -> Result<ModifyResult
 }
 
 /// An amount of a successful reply: unreadable values become a warning and `None`.
-fn read_amount(
+pub(crate) fn read_amount(
     raw: &Map<String, Value>,
     name: &'static str,
     warnings: &mut Vec<ResultWarning>,

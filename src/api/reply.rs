@@ -9,30 +9,18 @@ const MAX_RESPONSE_LEN: usize = 1024 * 1024;
 /// JavaScript's `Number.MAX_SAFE_INTEGER`.
 pub(crate) const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 
-/// Parses the JSON object and splits success from refusal.
+/// The reply shape of every endpoint but trade registration: `res_cd` (`0000`), `res_msg`,
+/// `res_en_msg`.
+pub(crate) const RES_CD: ReplyShape = ReplyShape {
+    code: &["res_cd"],
+    message: &["res_msg"],
+    en_message: Some("res_en_msg"),
+    success: &["0000"],
+};
+
+/// Parses the JSON object and splits success (`res_cd` `0000`) from refusal.
 pub(crate) fn parse_success(text: &str) -> Result<(Map<String, Value>, String)> {
-    if text.len() > MAX_RESPONSE_LEN {
-        return Err(Error::ResponseMalformed("the reply is larger than 1 MiB"));
-    }
-    let text = quote_big_integers(text.trim_start_matches('\u{feff}'));
-    let value: Value = serde_json::from_str(&text)
-        .map_err(|_| Error::ResponseMalformed("the reply is not JSON"))?;
-    let Value::Object(raw) = value else {
-        return Err(Error::ResponseMalformed("the reply is not a JSON object"));
-    };
-    let Some(res_cd) = string_field(&raw, "res_cd") else {
-        return Err(Error::ResponseMalformed("the reply has no res_cd"));
-    };
-    let res_msg = string_field(&raw, "res_msg").unwrap_or_default();
-    if res_cd != "0000" {
-        return Err(Error::KcpRejected {
-            res_cd,
-            res_msg,
-            res_en_msg: string_field(&raw, "res_en_msg"),
-            raw: Box::new(raw),
-        });
-    }
-    Ok((raw, res_msg))
+    parse_success_with(text, &RES_CD).map(|(raw, _, message)| (raw, message))
 }
 
 /// Puts the integers of a JSON text that JavaScript cannot hold exactly (beyond ±(2^53 − 1)) in
@@ -162,7 +150,11 @@ pub(crate) fn parse_success_with(
     };
     let first = |names: &[&str]| names.iter().find_map(|n| string_field(&raw, n));
     let Some(code) = first(shape.code) else {
-        return Err(Error::ResponseMalformed("the reply has no result code"));
+        return Err(Error::ResponseMalformed(if shape.code == ["res_cd"] {
+            "the reply has no res_cd"
+        } else {
+            "the reply has no result code"
+        }));
     };
     let message = first(shape.message).unwrap_or_default();
     if !shape.success.contains(&code.as_str()) {

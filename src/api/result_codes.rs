@@ -2,8 +2,7 @@
 //!
 //! KCP publishes no code table that we could find; each row below is supported by a source
 //! listed in `kcp-api/beyond-cancel.md` §6 (and §1.5 for `8012`) of the project's research notes,
-//! cited per row. Only codes about the calls this library makes (cancel, refund, inquiry) are
-//! here. A hint is one line of English that says what to do; KCP's own `res_msg` is always kept
+//! cited per row. Only codes about the calls this library makes are here. A hint is one line of English that says what to do; KCP's own `res_msg` is always kept
 //! verbatim beside it. Unknown codes have no hint.
 
 /// A `res_cd` with a known meaning.
@@ -35,6 +34,16 @@ pub const RESULT_CODES: &[ResultCode] = &[
                only from server IPs registered in KCP's partner admin (server IP settings); \
                serverless platforms need a fixed-IP egress or proxy (the baseUrl option)",
         source: "KCP manual (legacy, A); third-party note citing KCP's REST docs (B)",
+    },
+    // beyond-cancel.md §1.5 and §6: KCP's manual (copy at undefined-1.md@49b4ad8) gives
+    // "res_cd=8059, 포맷에러(지불정보-공통:결제금액 불일치)" for an approval whose amount is not
+    // the one the payment window authenticated; the REST API's code for it is unconfirmed.
+    ResultCode {
+        code: "8059",
+        hint: "the approval's amount (ordr_mony) is not the amount the payment window \
+               authenticated: approve with the order's amount as your database holds it, and \
+               find out why the two differ before anything else",
+        source: "KCP manual (legacy, A; the REST code is unconfirmed)",
     },
     // beyond-cancel.md §6: third-party note citing KCP's documentation (C).
     ResultCode {

@@ -1,59 +1,48 @@
 //! KCP's common notification through the facade (`kcp-api/beyond-cancel.md` §4): every rule is
 //! the core's (`crate::api::notification`); this only carries values across.
 
-use super::{JsResult, json_to_js, set, to_js};
+use super::payments::Obj;
+use super::{JsResult, set, to_js};
 use crate::{Charset, Deposit, Environment, Error, Notification, NotificationDetail};
 use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
 
-fn set_opt(obj: &JsValue, name: &str, value: &Option<String>) {
-    if let Some(v) = value {
-        set(obj, name, &v.as_str().into());
-    }
-}
-
-fn set_amount(obj: &JsValue, name: &str, value: Option<u64>) {
-    // At most 15 digits (the core's limit): exact as a JS number.
-    if let Some(n) = value {
-        set(obj, name, &JsValue::from_f64(n as f64));
-    }
-}
-
-fn deposit_to_js(d: &Deposit) -> JsValue {
-    let obj: JsValue = Object::new().into();
-    set_amount(&obj, "amount", d.ipgm_mnyx);
-    set_amount(&obj, "total", d.totl_mnyx);
-    set_opt(&obj, "depositedAt", &d.ipgm_time);
-    set_opt(&obj, "bankCode", &d.bank_code);
-    set_opt(&obj, "account", &d.account);
-    set_opt(&obj, "notificationId", &d.noti_id);
-    set_opt(&obj, "opCd", &d.op_cd);
-    set(&obj, "cancelled", &d.cancelled.into());
-    set_opt(&obj, "payerName", &d.ipgm_name);
-    set_opt(&obj, "remitter", &d.remitter);
+// Amounts are at most 15 digits (the core's limit): exact as JS numbers.
+fn deposit_to_js(d: &Deposit) -> Obj {
+    let obj = Obj::new();
+    obj.opt_num("amount", d.ipgm_mnyx);
+    obj.opt_num("total", d.totl_mnyx);
+    obj.opt_str("depositedAt", &d.ipgm_time);
+    obj.opt_str("bankCode", &d.bank_code);
+    obj.opt_str("account", &d.account);
+    obj.opt_str("notificationId", &d.noti_id);
+    obj.opt_str("opCd", &d.op_cd);
+    set(&obj.0, "cancelled", &d.cancelled.into());
+    obj.opt_str("payerName", &d.ipgm_name);
+    obj.opt_str("remitter", &d.remitter);
     if d.cash_a_no.is_some() || d.cash_a_dt.is_some() || d.cash_no.is_some() {
-        let cash: JsValue = Object::new().into();
-        set_opt(&cash, "approvalNumber", &d.cash_a_no);
-        set_opt(&cash, "approvedAt", &d.cash_a_dt);
-        set_opt(&cash, "transactionNumber", &d.cash_no);
-        set(&obj, "cashReceipt", &cash);
+        let cash = Obj::new();
+        cash.opt_str("approvalNumber", &d.cash_a_no);
+        cash.opt_str("approvedAt", &d.cash_a_dt);
+        cash.opt_str("transactionNumber", &d.cash_no);
+        obj.opt_obj("cashReceipt", Some(cash));
     }
     obj
 }
 
 fn notification_to_js(n: Notification) -> JsValue {
-    let obj: JsValue = Object::new().into();
-    set(&obj, "kind", &n.kind.into());
-    set_opt(&obj, "txCd", &n.tx_cd);
-    set_opt(&obj, "siteCd", &n.site_cd);
-    set(&obj, "tno", &n.tno.as_str().into());
-    set_opt(&obj, "orderId", &n.order_no);
-    set_opt(&obj, "occurredAt", &n.tx_tm);
-    set(&obj, "dedupKey", &n.dedup_key.as_str().into());
-    let detail: JsValue = Object::new().into();
+    let obj = Obj::new();
+    obj.str("kind", n.kind);
+    obj.opt_str("txCd", &n.tx_cd);
+    obj.opt_str("siteCd", &n.site_cd);
+    obj.str("tno", &n.tno);
+    obj.opt_str("orderId", &n.order_no);
+    obj.opt_str("occurredAt", &n.tx_tm);
+    obj.str("dedupKey", &n.dedup_key);
+    let detail = Obj::new();
     let name = match &n.detail {
         NotificationDetail::Deposit(d) => {
-            set(&obj, "deposit", &deposit_to_js(d));
+            obj.opt_obj("deposit", Some(deposit_to_js(d)));
             None
         }
         NotificationDetail::Refund {
@@ -61,48 +50,45 @@ fn notification_to_js(n: Notification) -> JsValue {
             refund_mny,
             bank_code,
         } => {
-            set_opt(&detail, "name", refund_nm);
-            set_amount(&detail, "amount", *refund_mny);
-            set_opt(&detail, "bankCode", bank_code);
+            detail.opt_str("name", refund_nm);
+            detail.opt_num("amount", *refund_mny);
+            detail.opt_str("bankCode", bank_code);
             Some("refund")
         }
         NotificationDetail::Escrow { st_cd, can_msg } => {
-            set_opt(&detail, "status", st_cd);
+            detail.opt_str("status", st_cd);
             let decision = match st_cd.as_deref().map(str::trim) {
                 Some("Y") => "confirmed",
                 Some("N") => "cancelled",
                 Some("S") => "autoConfirmed",
                 _ => "unknown",
             };
-            set(&detail, "decision", &decision.into());
-            set_opt(&detail, "cancelReason", can_msg);
+            detail.str("decision", decision);
+            detail.opt_str("cancelReason", can_msg);
             Some("escrow")
         }
         NotificationDetail::Delivery {
             waybill_no,
             waybill_corp,
         } => {
-            set_opt(&detail, "waybillNo", waybill_no);
-            set_opt(&detail, "carrier", waybill_corp);
+            detail.opt_str("waybillNo", waybill_no);
+            detail.opt_str("carrier", waybill_corp);
             Some("delivery")
         }
         NotificationDetail::MobileTransfer {
             ipgm_mnyx,
             bank_code,
         } => {
-            set_amount(&detail, "amount", *ipgm_mnyx);
-            set_opt(&detail, "bankCode", bank_code);
+            detail.opt_num("amount", *ipgm_mnyx);
+            detail.opt_str("bankCode", bank_code);
             Some("mobileTransfer")
         }
         _ => None,
     };
     if let Some(name) = name {
-        set(&obj, name, &detail);
+        obj.opt_obj(name, Some(detail));
     }
-    // Own data properties, even for a field named `__proto__` (json_to_js).
-    let raw = json_to_js(&serde_json::Value::Object(n.raw));
-    set(&obj, "raw", &raw);
-    obj
+    obj.raw(n.raw)
 }
 
 /// Reads a notification body (`charset`: `utf-8`, `euc-kr` or `auto`).

@@ -17,23 +17,24 @@ use zeroize::Zeroizing;
 
 type JsResult<T> = std::result::Result<T, JsValue>;
 
-/// A JS object built field by field (no serde: smaller code, and nothing here can fail).
-struct Obj(JsValue);
+/// A JS object built field by field (no serde: smaller code, and nothing here can fail). Also
+/// the notification facade's (`notification.rs`).
+pub(super) struct Obj(pub(super) JsValue);
 
 impl Obj {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         Obj(js_sys::Object::new().into())
     }
-    fn str(&self, name: &str, value: &str) {
+    pub(super) fn str(&self, name: &str, value: &str) {
         set(&self.0, name, &value.into());
     }
-    fn opt_str(&self, name: &str, value: &Option<String>) {
+    pub(super) fn opt_str(&self, name: &str, value: &Option<String>) {
         if let Some(v) = value {
             self.str(name, v);
         }
     }
-    /// Amounts are at most 2^53 − 1 (the parser's limit): exact as JS numbers.
-    fn opt_num(&self, name: &str, value: Option<u64>) {
+    /// Amounts are at most 2^53 − 1 (the parsers' limit): exact as JS numbers.
+    pub(super) fn opt_num(&self, name: &str, value: Option<u64>) {
         if let Some(n) = value {
             set(&self.0, name, &JsValue::from_f64(n as f64));
         }
@@ -43,7 +44,7 @@ impl Obj {
             set(&self.0, name, &JsValue::from_bool(b));
         }
     }
-    fn opt_obj(&self, name: &str, value: Option<Obj>) {
+    pub(super) fn opt_obj(&self, name: &str, value: Option<Obj>) {
         if let Some(v) = value {
             set(&self.0, name, &v.0);
         }
@@ -61,7 +62,9 @@ impl Obj {
         }
         set(&self.0, "warnings", &list);
     }
-    fn raw(self, raw: serde_json::Map<String, serde_json::Value>) -> JsValue {
+    /// Sets `raw` (own data properties, even for a field named `__proto__`) and hands the
+    /// object over.
+    pub(super) fn raw(self, raw: serde_json::Map<String, serde_json::Value>) -> JsValue {
         set(&self.0, "raw", &json_to_js(&serde_json::Value::Object(raw)));
         self.0
     }
