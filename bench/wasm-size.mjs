@@ -5,7 +5,7 @@
 // much each crate's code weighs raw and once gzipped (estimated: the module gzipped without that
 // crate's function bodies). Shallow sizes, like `twiggy top`: code reachable only through a crate
 // is not added to it.
-//   node bench/wasm-size.mjs file.wasm [--top N]
+//   node bench/wasm-size.mjs file.wasm [--top N] [--modules] [--functions]
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 
@@ -99,8 +99,14 @@ while (pos < nameSec.end) {
 }
 
 // The crate a function's code belongs to, from its (legacy or v0, demangled or not) path.
+// --modules: our own crate split by module (kcp_wasm::api::notification, …).
+const byModule = process.argv.includes('--modules');
 function crateOf(name) {
   if (!name) return '(unnamed)';
+  // wasm-bindgen's export wrappers: the facade's function bodies, with what LTO inlined into them.
+  if (/ (multivalue|externref) shim$/.test(name)) return '(exports: src/wasm bodies and what LTO inlined into them)';
+  const own = byModule && /^<*(kcp_wasm::(?:wasm::(?:payments|notification)::|api::[a-z0-9_]+::|wasm::|[a-z0-9_]+::))/.exec(name.replace(/\[[0-9a-f]+\]/g, ''));
+  if (own) return own[1].slice(0, -2);
   let n = name;
   if (/^_ZN/.test(n)) {
     // legacy mangling: _ZN<len><ident>…
