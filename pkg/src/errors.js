@@ -262,7 +262,7 @@ function randomHint() {
   return ': crypto.getRandomValues failed';
 }
 
-/** serde-wasm-bindgen may hand back Maps and BigInts; callers get plain JSON-like values. */
+/** The facade may hand back Maps and BigInts (serde-wasm-bindgen, for kcpFacts()); callers get plain JSON-like values. */
 export function toPlain(value) {
   // Object.fromEntries defines own properties: a reply's `__proto__` key stays data, never a prototype.
   if (value instanceof Map) {

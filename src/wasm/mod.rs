@@ -11,6 +11,7 @@ use crate::api::{
 };
 use crate::{Certificate, Error, MerchantKey};
 use js_sys::{Object, Reflect};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
@@ -67,6 +68,15 @@ fn set(obj: &JsValue, name: &str, value: &JsValue) {
 // property by property, in the order their fields are listed, like the replies below: a serde
 // serializer for JS values (serde-wasm-bindgen) cost about 10 KB of gzipped wasm for three plain
 // objects.
+
+/// Serializes a value of the facade's own making with serde-wasm-bindgen (`kcpFacts()`: a large,
+/// nested, static table, which serde describes once). A failure is an error, never `undefined`.
+fn to_value<T: Serialize + ?Sized>(value: &T) -> JsResult<JsValue> {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    value
+        .serialize(&serializer)
+        .map_err(|e| internal(&format!("could not convert a result: {e}")))
+}
 
 /// A fresh plain object.
 fn object() -> JsValue {
@@ -432,128 +442,173 @@ fn prepare(
         .map_err(to_js)
 }
 
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ModTypeFacts {
+    code: &'static str,
+    operation: &'static str,
+    partial: bool,
+    full: bool,
+    needs_refund_account: bool,
+    moves_money: bool,
+    description: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PayTypeFacts {
+    code: &'static str,
+    moves_money: bool,
+    description: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Facts {
+    production_url: &'static str,
+    staging_url: &'static str,
+    modify_path: &'static str,
+    inquiry_path: &'static str,
+    method: &'static str,
+    max_amount: u64,
+    max_reason_bytes: usize,
+    tno_max_digits: usize,
+    mod_types: Vec<ModTypeFacts>,
+    pay_types: Vec<PayTypeFacts>,
+    approval_path: &'static str,
+    hub_path: &'static str,
+    trade_register_path: &'static str,
+    auto_cancel_reason: &'static str,
+    tran_cd_payment: &'static str,
+    tran_cd_billing_key: &'static str,
+    pay_methods: Vec<PayMethodFacts>,
+    currency_krw: &'static str,
+    card_tx_type_key_in: &'static str,
+    card_tx_type_billing: &'static str,
+    tx_type_billing_key_delete: &'static str,
+    va_tx_type: &'static str,
+    va_success_codes: &'static [&'static str],
+    trade_pay_methods: &'static [&'static str],
+    notification: NotificationFacts,
+    hub_pay_methods: HubPayMethodFacts,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct HubPayMethodFacts {
+    card: &'static str,
+    virtual_account: &'static str,
+    billing_key: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PayMethodFacts {
+    use_pay_method: &'static str,
+    name: &'static str,
+    pay_type: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TxCodeFacts {
+    code: &'static str,
+    name: &'static str,
+    label: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NotificationFacts {
+    ack_result: &'static str,
+    op_cd_deposit_cancelled: &'static str,
+    tx_codes: Vec<TxCodeFacts>,
+    notifier_ips: NotifierIps,
+}
+
+#[derive(Serialize)]
+struct NotifierIps {
+    staging: &'static [&'static str],
+    production: &'static [&'static str],
+}
+
 /// What the core knows about KCP, for the layers that must not restate it (the emulator, the
 /// playground): hosts, paths, limits, and every `mod_type` and `pay_type` with its facts.
 /// The shape is `KcpFacts` in `pkg/types/index.d.ts`.
 #[wasm_bindgen(js_name = kcpFacts)]
 pub fn kcp_facts() -> JsResult<JsValue> {
-    let facts = object();
-    let text = |obj: &JsValue, name: &str, value: &str| set(obj, name, &value.into());
-    text(&facts, "productionUrl", crate::PRODUCTION_URL);
-    text(&facts, "stagingUrl", crate::STAGING_URL);
-    text(&facts, "modifyPath", crate::MODIFY_PATH);
-    text(&facts, "inquiryPath", crate::INQUIRY_PATH);
-    text(&facts, "method", crate::HTTP_METHOD);
-    set(&facts, "maxAmount", &number(crate::MAX_AMOUNT)?);
-    set(
-        &facts,
-        "maxReasonBytes",
-        &number(crate::MAX_REASON_BYTES as u64)?,
-    );
-    set(
-        &facts,
-        "tnoMaxDigits",
-        &number(crate::TNO_MAX_DIGITS as u64)?,
-    );
-    let mod_types = js_sys::Array::new();
-    for m in ModType::ALL {
-        let js = object();
-        text(&js, "code", m.code());
-        text(&js, "operation", m.operation().as_str());
-        set(&js, "partial", &m.is_partial().into());
-        set(&js, "full", &m.is_full().into());
-        set(&js, "needsRefundAccount", &m.needs_refund_account().into());
-        set(&js, "movesMoney", &m.moves_money().into());
-        text(&js, "description", m.description());
-        mod_types.push(&js);
-    }
-    set(&facts, "modTypes", &mod_types);
-    let pay_types = js_sys::Array::new();
-    for p in PayType::ALL {
-        let js = object();
-        text(&js, "code", p.code());
-        set(&js, "movesMoney", &p.moves_money().into());
-        text(&js, "description", p.description());
-        pay_types.push(&js);
-    }
-    set(&facts, "payTypes", &pay_types);
-    text(&facts, "approvalPath", crate::APPROVAL_PATH);
-    text(&facts, "hubPath", crate::HUB_PATH);
-    text(&facts, "tradeRegisterPath", crate::TRADE_REGISTER_PATH);
-    text(&facts, "autoCancelReason", crate::AUTO_CANCEL_REASON);
-    text(&facts, "tranCdPayment", crate::TRAN_CD_PAYMENT);
-    text(&facts, "tranCdBillingKey", crate::TRAN_CD_BILLING_KEY);
-    let pay_methods = js_sys::Array::new();
-    for m in crate::PAY_METHODS {
-        let js = object();
-        text(&js, "usePayMethod", m.use_pay_method);
-        text(&js, "name", m.name);
-        text(&js, "payType", m.pay_type);
-        pay_methods.push(&js);
-    }
-    set(&facts, "payMethods", &pay_methods);
-    text(&facts, "currencyKrw", crate::CURRENCY_KRW);
-    text(&facts, "cardTxTypeKeyIn", crate::CARD_TX_TYPE_KEY_IN);
-    text(&facts, "cardTxTypeBilling", crate::CARD_TX_TYPE_BILLING);
-    text(
-        &facts,
-        "txTypeBillingKeyDelete",
-        crate::TX_TYPE_BILLING_KEY_DELETE,
-    );
-    text(&facts, "vaTxType", crate::VA_TX_TYPE);
-    set(
-        &facts,
-        "vaSuccessCodes",
-        &str_array(crate::VA_SUCCESS_CODES),
-    );
-    set(
-        &facts,
-        "tradePayMethods",
-        &str_array(crate::TRADE_PAY_METHODS),
-    );
-    let notification = object();
-    text(&notification, "ackResult", crate::NOTIFICATION_ACK_RESULT);
-    text(
-        &notification,
-        "opCdDepositCancelled",
-        crate::OP_CD_DEPOSIT_CANCELLED,
-    );
-    let tx_codes = js_sys::Array::new();
-    for t in crate::TX_CODES {
-        let js = object();
-        text(&js, "code", t.code);
-        text(&js, "name", t.name);
-        text(&js, "label", t.label);
-        tx_codes.push(&js);
-    }
-    set(&notification, "txCodes", &tx_codes);
-    let notifier_ips = object();
-    set(
-        &notifier_ips,
-        "staging",
-        &str_array(crate::NOTIFIER_IPS_STAGING),
-    );
-    set(
-        &notifier_ips,
-        "production",
-        &str_array(crate::NOTIFIER_IPS_PRODUCTION),
-    );
-    set(&notification, "notifierIps", &notifier_ips);
-    set(&facts, "notification", &notification);
-    let hub_pay_methods = object();
-    text(&hub_pay_methods, "card", crate::PAY_METHOD_CARD);
-    text(
-        &hub_pay_methods,
-        "virtualAccount",
-        crate::PAY_METHOD_VIRTUAL_ACCOUNT,
-    );
-    text(
-        &hub_pay_methods,
-        "billingKey",
-        crate::PAY_METHOD_BILLING_KEY,
-    );
-    set(&facts, "hubPayMethods", &hub_pay_methods);
-    Ok(facts)
+    to_value(&Facts {
+        production_url: crate::PRODUCTION_URL,
+        staging_url: crate::STAGING_URL,
+        modify_path: crate::MODIFY_PATH,
+        inquiry_path: crate::INQUIRY_PATH,
+        method: crate::HTTP_METHOD,
+        max_amount: crate::MAX_AMOUNT,
+        max_reason_bytes: crate::MAX_REASON_BYTES,
+        tno_max_digits: crate::TNO_MAX_DIGITS,
+        mod_types: ModType::ALL
+            .iter()
+            .map(|m| ModTypeFacts {
+                code: m.code(),
+                operation: m.operation().as_str(),
+                partial: m.is_partial(),
+                full: m.is_full(),
+                needs_refund_account: m.needs_refund_account(),
+                moves_money: m.moves_money(),
+                description: m.description(),
+            })
+            .collect(),
+        pay_types: PayType::ALL
+            .iter()
+            .map(|p| PayTypeFacts {
+                code: p.code(),
+                moves_money: p.moves_money(),
+                description: p.description(),
+            })
+            .collect(),
+        approval_path: crate::APPROVAL_PATH,
+        hub_path: crate::HUB_PATH,
+        trade_register_path: crate::TRADE_REGISTER_PATH,
+        auto_cancel_reason: crate::AUTO_CANCEL_REASON,
+        tran_cd_payment: crate::TRAN_CD_PAYMENT,
+        tran_cd_billing_key: crate::TRAN_CD_BILLING_KEY,
+        pay_methods: crate::PAY_METHODS
+            .iter()
+            .map(|m| PayMethodFacts {
+                use_pay_method: m.use_pay_method,
+                name: m.name,
+                pay_type: m.pay_type,
+            })
+            .collect(),
+        currency_krw: crate::CURRENCY_KRW,
+        card_tx_type_key_in: crate::CARD_TX_TYPE_KEY_IN,
+        card_tx_type_billing: crate::CARD_TX_TYPE_BILLING,
+        tx_type_billing_key_delete: crate::TX_TYPE_BILLING_KEY_DELETE,
+        va_tx_type: crate::VA_TX_TYPE,
+        va_success_codes: crate::VA_SUCCESS_CODES,
+        trade_pay_methods: crate::TRADE_PAY_METHODS,
+        notification: NotificationFacts {
+            ack_result: crate::NOTIFICATION_ACK_RESULT,
+            op_cd_deposit_cancelled: crate::OP_CD_DEPOSIT_CANCELLED,
+            tx_codes: crate::TX_CODES
+                .iter()
+                .map(|t| TxCodeFacts {
+                    code: t.code,
+                    name: t.name,
+                    label: t.label,
+                })
+                .collect(),
+            notifier_ips: NotifierIps {
+                staging: crate::NOTIFIER_IPS_STAGING,
+                production: crate::NOTIFIER_IPS_PRODUCTION,
+            },
+        },
+        hub_pay_methods: HubPayMethodFacts {
+            card: crate::PAY_METHOD_CARD,
+            virtual_account: crate::PAY_METHOD_VIRTUAL_ACCOUNT,
+            billing_key: crate::PAY_METHOD_BILLING_KEY,
+        },
+    })
 }
 
 #[wasm_bindgen]
