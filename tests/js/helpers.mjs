@@ -1,5 +1,6 @@
 // Shared by the JavaScript and runtime tests: where the fixtures are, and OpenSSL as the oracle.
 import { execFileSync } from 'node:child_process';
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,3 +65,22 @@ export function opensslVerify(certPath, plaintext, signatureB64) {
 }
 
 fs.mkdirSync(path.join(root, 'test-results'), { recursive: true });
+
+/** The members of `export interface name { ... }` in declarations `dts`: { key: optional }. Top level only. */
+export function interfaceMembers(dts, name) {
+  const code = dts.replace(/\/\*[\s\S]*?\*\//g, '');
+  const start = code.search(new RegExp(`^export interface ${name}\\b[^{]*\\{`, 'm'));
+  assert.ok(start >= 0, `interface ${name} is declared`);
+  let i = code.indexOf('{', start) + 1;
+  let depth = 1;
+  let body = '';
+  while (depth > 0) {
+    const ch = code[i++];
+    if ('{(['.includes(ch)) depth++;
+    else if ('})]'.includes(ch)) depth--;
+    else if (depth === 1) body += ch;
+  }
+  const out = {};
+  for (const m of body.matchAll(/^\s*(?:readonly\s+)?(\w+)(\?)?:/gm)) out[m[1]] = m[2] === '?';
+  return out;
+}

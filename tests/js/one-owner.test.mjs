@@ -7,7 +7,7 @@ import path from 'node:path';
 import * as kcp from 'kcp-wasm';
 import { runCli } from '../../pkg/src/cli.js';
 import { explain, fieldInput, useFacts } from '../../www/messages.js';
-import { KCP, root } from './helpers.mjs';
+import { KCP, interfaceMembers, root } from './helpers.mjs';
 
 const { KcpClient, kcpFacts } = kcp;
 const TNO = '21234567890123';
@@ -144,23 +144,7 @@ function declaredValues() {
 }
 
 /** The members of `export interface name { ... }`: { key: optional }. Top level only. */
-function members(name) {
-  const code = dts.replace(/\/\*[\s\S]*?\*\//g, '');
-  const start = code.search(new RegExp(`^export interface ${name}\\b[^{]*\\{`, 'm'));
-  assert.ok(start >= 0, `interface ${name} is declared`);
-  let i = code.indexOf('{', start) + 1;
-  let depth = 1;
-  let body = '';
-  while (depth > 0) {
-    const ch = code[i++];
-    if ('{(['.includes(ch)) depth++;
-    else if ('})]'.includes(ch)) depth--;
-    else if (depth === 1) body += ch;
-  }
-  const out = {};
-  for (const m of body.matchAll(/^\s*(?:readonly\s+)?(\w+)(\?)?:/gm)) out[m[1]] = m[2] === '?';
-  return out;
-}
+const members = (name) => interfaceMembers(dts, name);
 
 function assertShape(name, value) {
   const declared = members(name);

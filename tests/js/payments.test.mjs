@@ -5,7 +5,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { KcpClient, KcpError, KcpOutcomeUnknownError, KcpRejectedError, KcpNetworkError, ERROR_CODES, kcpFacts } from 'kcp-wasm';
-import { KCP } from './helpers.mjs';
+import { KCP, interfaceMembers } from './helpers.mjs';
 
 const facts = kcpFacts();
 const TNO = '23732987373372';
@@ -419,23 +419,7 @@ test('prepare twins: operation, movesMoney and path of every new request', () =>
 const dts = (await import('node:fs')).readFileSync(new URL('../../pkg/types/index.d.ts', import.meta.url), 'utf8');
 
 /** The members of `export interface name { ... }`: { key: optional }. Top level only. */
-function members(name) {
-  const code = dts.replace(/\/\*[\s\S]*?\*\//g, '');
-  const start = code.search(new RegExp(`^export interface ${name}\\b[^{]*\\{`, 'm'));
-  assert.ok(start >= 0, `interface ${name} is declared`);
-  let i = code.indexOf('{', start) + 1;
-  let depth = 1;
-  let body = '';
-  while (depth > 0) {
-    const ch = code[i++];
-    if ('{(['.includes(ch)) depth++;
-    else if ('})]'.includes(ch)) depth--;
-    else if (depth === 1) body += ch;
-  }
-  const out = {};
-  for (const m of body.matchAll(/^\s*(?:readonly\s+)?(\w+)(\?)?:/gm)) out[m[1]] = m[2] === '?';
-  return out;
-}
+const members = (name) => interfaceMembers(dts, name);
 
 function assertShape(name, value, { all = false } = {}) {
   const declared = members(name);
