@@ -62,7 +62,7 @@ pub const PAY_METHODS: &[PayMethod] = &[
     },
 ];
 
-use super::fields::{check_amount, validate_text};
+use super::fields::{check_order_id, check_payment_amount};
 use super::modify::ResultWarning;
 pub(crate) use super::modify::read_amount;
 use super::reply::{parse_success, string_field};
@@ -73,13 +73,6 @@ use serde_json::{Map, Value};
 
 /// Longest `enc_data` / `enc_info` accepted, in bytes: KCP's are a few kilobytes at most.
 pub const MAX_ENC_LEN: usize = 64 * 1024;
-/// Longest `ordr_idxx`, in bytes (KCP's order number field).
-pub const MAX_ORDER_ID_LEN: usize = 40;
-/// Longest `good_name`, in UTF-8 bytes.
-pub const MAX_GOOD_NAME_BYTES: usize = 100;
-/// Characters KCP forbids in order fields (`ordr_idxx`, `good_name`, buyer fields): "사용불가
-/// 특수문자" of KCP's manual (§1.5).
-pub const FORBIDDEN_ORDER_CHARS: &[char] = &[',', '&', ';', '\\', '|', '\'', '"', '<'];
 
 /// The approval of a finished payment window: what the window handed the merchant, passed
 /// through unchanged, and the merchant's own amount.
@@ -188,52 +181,6 @@ fn check_opaque(field: &'static str, value: &str) -> Result<()> {
             field,
             "must not contain control characters (pass the window's value unchanged)",
         ));
-    }
-    Ok(())
-}
-
-/// `ordr_idxx`: 1 to 40 printable ASCII characters, none of KCP's forbidden ones.
-pub(crate) fn check_order_id(order_id: &str) -> Result<()> {
-    if (1..=MAX_ORDER_ID_LEN).contains(&order_id.len())
-        && order_id
-            .chars()
-            .all(|c| c.is_ascii_graphic() && !FORBIDDEN_ORDER_CHARS.contains(&c))
-    {
-        Ok(())
-    } else {
-        Err(Error::field_invalid(
-            "ordr_idxx",
-            "must be 1 to 40 printable ASCII characters without spaces or , & ; \\ | ' \" <",
-        ))
-    }
-}
-
-/// Free text of an order (`good_name`, buyer name, depositor): required or not, no control
-/// characters, none of KCP's forbidden characters, at most `max_bytes`.
-pub(crate) fn check_order_text(
-    field: &'static str,
-    value: &str,
-    max_bytes: usize,
-    required: bool,
-) -> Result<()> {
-    if required && value.trim().is_empty() {
-        return Err(Error::field_invalid(field, "is required"));
-    }
-    validate_text(field, value, max_bytes)?;
-    if value.contains(FORBIDDEN_ORDER_CHARS) {
-        return Err(Error::field_invalid(
-            field,
-            "must not contain , & ; \\ | ' \" < (KCP refuses them in order fields)",
-        ));
-    }
-    Ok(())
-}
-
-/// A payment amount: 1 to [`crate::MAX_AMOUNT`] won.
-pub(crate) fn check_payment_amount(field: &'static str, amount: u64) -> Result<()> {
-    check_amount(field, amount)?;
-    if amount == 0 {
-        return Err(Error::field_invalid(field, "must be greater than 0"));
     }
     Ok(())
 }

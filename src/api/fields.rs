@@ -1,4 +1,5 @@
-//! Rules for the fields every endpoint shares: `site_cd`, `tno`, amounts and free text.
+//! Rules for the fields every endpoint shares: `site_cd`, `tno`, amounts, free text and the
+//! order fields (`ordr_idxx`, `good_name`, buyer fields) of the requests that create a payment.
 //!
 //! Fields are joined with `^` into the plaintext KCP signs. A `^` inside a field would let a
 //! caller sign a different message than the one it shows (`tno` `123^STSC` …), so every field is
@@ -86,6 +87,73 @@ pub(crate) fn check_code(
             ),
         ))
     }
+}
+
+/// Longest `ordr_idxx`, in bytes (KCP's order number field).
+pub(crate) const MAX_ORDER_ID_LEN: usize = 40;
+/// Longest `good_name`, in UTF-8 bytes.
+pub(crate) const MAX_GOOD_NAME_BYTES: usize = 100;
+/// Characters KCP forbids in order fields (`ordr_idxx`, `good_name`, buyer fields): "사용불가
+/// 특수문자" of KCP's manual (§1.5).
+pub(crate) const FORBIDDEN_ORDER_CHARS: &[char] = &[',', '&', ';', '\\', '|', '\'', '"', '<'];
+
+/// `ordr_idxx`: 1 to 40 printable ASCII characters, none of KCP's forbidden ones.
+pub(crate) fn check_order_id(order_id: &str) -> Result<()> {
+    if (1..=MAX_ORDER_ID_LEN).contains(&order_id.len())
+        && order_id
+            .chars()
+            .all(|c| c.is_ascii_graphic() && !FORBIDDEN_ORDER_CHARS.contains(&c))
+    {
+        Ok(())
+    } else {
+        Err(Error::field_invalid(
+            "ordr_idxx",
+            "must be 1 to 40 printable ASCII characters without spaces or , & ; \\ | ' \" <",
+        ))
+    }
+}
+
+/// Free text of an order (`good_name`, buyer name, depositor): required or not, no control
+/// characters, none of KCP's forbidden characters, at most `max_bytes`.
+pub(crate) fn check_order_text(
+    field: &'static str,
+    value: &str,
+    max_bytes: usize,
+    required: bool,
+) -> Result<()> {
+    if required && value.trim().is_empty() {
+        return Err(Error::field_invalid(field, "is required"));
+    }
+    validate_text(field, value, max_bytes)?;
+    if value.contains(FORBIDDEN_ORDER_CHARS) {
+        return Err(Error::field_invalid(
+            field,
+            "must not contain , & ; \\ | ' \" < (KCP refuses them in order fields)",
+        ));
+    }
+    Ok(())
+}
+
+/// A payment amount: 1 to [`crate::MAX_AMOUNT`] won.
+pub(crate) fn check_payment_amount(field: &'static str, amount: u64) -> Result<()> {
+    check_amount(field, amount)?;
+    if amount == 0 {
+        return Err(Error::field_invalid(field, "must be greater than 0"));
+    }
+    Ok(())
+}
+
+/// The order fields a request that creates a payment checks first, in this order: `ordr_idxx`,
+/// the amount (its wire name `amount_field`), then `good_name` (required).
+pub(crate) fn check_order(
+    order_id: &str,
+    amount_field: &'static str,
+    amount: u64,
+    good_name: &str,
+) -> Result<()> {
+    check_order_id(order_id)?;
+    check_payment_amount(amount_field, amount)?;
+    check_order_text("good_name", good_name, MAX_GOOD_NAME_BYTES, true)
 }
 
 #[cfg(test)]

@@ -26,13 +26,11 @@ pub const PAY_METHOD_VIRTUAL_ACCOUNT: &str = "VCNT";
 /// back after a billing-key issuance (§2.1, B: a captured mobile post-back).
 pub const PAY_METHOD_BILLING_KEY: &str = "BATCH";
 
-use super::approval::{
-    check_amount_reported, check_order_id, check_order_text, check_payment_amount, new_expect,
-    text_field,
-};
-use super::fields::check_code;
+use super::approval::{check_amount_reported, new_expect, text_field};
+use super::fields::{check_code, check_order, check_order_text};
+use super::inquiry::PayType;
 use super::modify::{ResultWarning, read_amount};
-use super::reply::{ReplyShape, parse_success, parse_success_with};
+use super::reply::{RES_CD, ReplyShape, parse_success, parse_success_with};
 use super::{Expect, Merchant, Operation, PreparedRequest};
 use crate::error::{Error, Result};
 use serde::Serialize;
@@ -341,14 +339,7 @@ fn card_payment_fields(
     good_name: &str,
     card_tx_type: &str,
 ) -> Result<Vec<(&'static str, String)>> {
-    check_order_id(order_id)?;
-    check_payment_amount("amount", amount)?;
-    check_order_text(
-        "good_name",
-        good_name,
-        super::approval::MAX_GOOD_NAME_BYTES,
-        true,
-    )?;
+    check_order(order_id, "amount", amount, good_name)?;
     let quota = quota(installments)?;
     let cust_ip = buyer.customer_ip()?;
     let mut fields = vec![
@@ -385,7 +376,11 @@ impl Merchant {
         Ok(self.prepare_unsigned(
             HUB_PATH,
             fields,
-            new_expect(Operation::BillingCharge, Some("PACA"), Some(request.amount)),
+            new_expect(
+                Operation::BillingCharge,
+                Some(PayType::Paca.code()),
+                Some(request.amount),
+            ),
             Some(request.order_id.clone()),
         ))
     }
@@ -410,24 +405,15 @@ impl Merchant {
     /// Virtual-account issuance (`/gw/hub/v1/payment`, `va_txtype` 41100000). Moves money (it
     /// creates an account the buyer pays into): never re-sent blindly.
     pub fn issue_virtual_account(&self, request: &VirtualAccountIssue) -> Result<PreparedRequest> {
-        check_order_id(&request.order_id)?;
-        check_payment_amount("amount", request.amount)?;
-        check_order_text(
-            "good_name",
+        check_order(
+            &request.order_id,
+            "amount",
+            request.amount,
             &request.good_name,
-            super::approval::MAX_GOOD_NAME_BYTES,
-            true,
         )?;
         let cust_ip = request.buyer.customer_ip()?;
         let buyer = request.buyer.wire(true)?;
-        if !(2..=6).contains(&request.bank_code.len())
-            || !request.bank_code.bytes().all(|b| b.is_ascii_alphanumeric())
-        {
-            return Err(Error::field_invalid(
-                "va_bankcode",
-                "must be KCP's bank code: 2 to 6 ASCII letters or digits",
-            ));
-        }
+        check_code("va_bankcode", &request.bank_code, 2..=6)?;
         check_order_text("va_name", &request.depositor, 50, true)?;
         check_va_date(&request.due_at)?;
         let mut fields = vec![
@@ -465,7 +451,7 @@ impl Merchant {
             fields,
             new_expect(
                 Operation::VirtualAccountIssue,
-                Some("PAVC"),
+                Some(PayType::Pavc.code()),
                 Some(request.amount),
             ),
             Some(request.order_id.clone()),
@@ -516,7 +502,11 @@ impl Merchant {
         Ok(self.prepare_unsigned(
             HUB_PATH,
             fields,
-            new_expect(Operation::KeyIn, Some("PACA"), Some(request.amount)),
+            new_expect(
+                Operation::KeyIn,
+                Some(PayType::Paca.code()),
+                Some(request.amount),
+            ),
             Some(request.order_id.clone()),
         ))
     }
@@ -582,10 +572,8 @@ pub struct VirtualAccountResult {
 
 /// The shape of a virtual-account issuance's reply: `0000` or `V000` (sources conflict, §3.2).
 const VA_REPLY: ReplyShape = ReplyShape {
-    code: &["res_cd"],
-    message: &["res_msg"],
-    en_message: Some("res_en_msg"),
     success: VA_SUCCESS_CODES,
+    ..RES_CD
 };
 
 /// Reads a reply to a billing-key deletion.

@@ -8,10 +8,8 @@ pub const TRADE_REGISTER_PATH: &str = "/std/tradeReg/register";
 /// The mobile window's `pay_method`s (`AUTH`: billing-key issuance).
 pub const TRADE_PAY_METHODS: &[&str] = &["CARD", "BANK", "VCNT", "MOBX", "TPNT", "GIFT", "AUTH"];
 
-use super::approval::{
-    MAX_GOOD_NAME_BYTES, check_order_id, check_order_text, check_payment_amount, new_expect,
-};
-use super::fields::validate_text;
+use super::approval::new_expect;
+use super::fields::{check_order, validate_text};
 use super::reply::{ReplyShape, parse_success_with, string_field};
 use super::{Expect, Merchant, Operation, PreparedRequest};
 use crate::error::{Error, Result};
@@ -111,9 +109,12 @@ impl Merchant {
     /// Trade registration (`/std/tradeReg/register`), which the mobile window needs first.
     /// Unsigned; moves no money.
     pub fn register_trade(&self, request: &TradeRegistration) -> Result<PreparedRequest> {
-        check_order_id(&request.order_id)?;
-        check_payment_amount("good_mny", request.amount)?;
-        check_order_text("good_name", &request.good_name, MAX_GOOD_NAME_BYTES, true)?;
+        check_order(
+            &request.order_id,
+            "good_mny",
+            request.amount,
+            &request.good_name,
+        )?;
         if !TRADE_PAY_METHODS.contains(&request.pay_method.as_str()) {
             return Err(Error::field_invalid(
                 "pay_method",
