@@ -82,8 +82,8 @@ pub use api::{
 };
 pub use api::{
     Charset, Deposit, MAX_NOTIFICATION_BYTES, NOTIFICATION_REFUSAL_RESULT, Notification,
-    NotificationDetail, encode_notification, is_notifier_ip, notification_acknowledged,
-    notification_reply, notifier_ips, parse_form, parse_notification,
+    NotificationDetail, encode_notification, escrow_decision, is_notifier_ip,
+    notification_acknowledged, notification_reply, notifier_ips, parse_form, parse_notification,
 };
 pub use api::{PAY_METHOD_BILLING_KEY, PAY_METHOD_CARD, PAY_METHOD_VIRTUAL_ACCOUNT};
 pub use cert::Certificate;

@@ -46,8 +46,8 @@ pub use modify::{
 };
 pub use notification::{
     Charset, Deposit, MAX_NOTIFICATION_BYTES, NOTIFICATION_REFUSAL_RESULT, Notification,
-    NotificationDetail, encode_notification, is_notifier_ip, notification_acknowledged,
-    notification_reply, notifier_ips, parse_form, parse_notification,
+    NotificationDetail, encode_notification, escrow_decision, is_notifier_ip,
+    notification_acknowledged, notification_reply, notifier_ips, parse_form, parse_notification,
 };
 pub use notification::{
     NOTIFICATION_ACK_RESULT, NOTIFIER_IPS_PRODUCTION, NOTIFIER_IPS_STAGING,

@@ -5,6 +5,7 @@
 
 use super::Environment;
 use super::euc_kr;
+use super::reply::amount_digits;
 use crate::error::{Error, Result};
 use serde_json::{Map, Value};
 
@@ -213,6 +214,22 @@ pub enum NotificationDetail {
     None,
 }
 
+/// What a `TX02`'s `st_cd` says, in this library's words: `confirmed` (`Y`), `cancelled` (`N`),
+/// `autoConfirmed` (`S`: confirmed by the system, per a third party), else `unknown`.
+///
+/// ```
+/// assert_eq!(kcp_wasm::escrow_decision(Some("N")), "cancelled");
+/// assert_eq!(kcp_wasm::escrow_decision(None), "unknown");
+/// ```
+pub fn escrow_decision(st_cd: Option<&str>) -> &'static str {
+    match st_cd.map(str::trim) {
+        Some("Y") => "confirmed",
+        Some("N") => "cancelled",
+        Some("S") => "autoConfirmed",
+        _ => "unknown",
+    }
+}
+
 /// A notification from KCP, read. Unauthenticated: check the sender's IP
 /// ([`is_notifier_ip`]), then inquire about the `tno` before acting on it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -354,23 +371,11 @@ pub fn parse_form(body: &[u8], charset: Charset) -> Result<Map<String, Value>> {
 
 /// A notification amount: digits (KCP pads to 12), surrounding spaces ignored; empty is `None`.
 fn amount(fields: &Map<String, Value>, name: &'static str) -> Result<Option<u64>> {
-    let Some(text) = fields
-        .get(name)
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    else {
-        return Ok(None);
-    };
-    if text.len() > 15 || !text.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(malformed(
-            Some(name),
-            "an amount is not a whole number of won",
-        ));
+    match fields.get(name).and_then(Value::as_str) {
+        None => Ok(None),
+        Some(text) => amount_digits(text)
+            .ok_or_else(|| malformed(Some(name), "an amount is not a whole number of won")),
     }
-    text.parse()
-        .map(Some)
-        .map_err(|_| malformed(Some(name), "an amount is not a whole number of won"))
 }
 
 /// Reads KCP's notification body: a form (`application/x-www-form-urlencoded`, at most

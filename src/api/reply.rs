@@ -102,14 +102,7 @@ pub(crate) fn amount_field(raw: &Map<String, Value>, name: &'static str) -> Resu
     let bad = || Error::ResponseMalformed("an amount in the reply is not a whole number");
     match raw.get(name) {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
-        Some(Value::String(s)) => {
-            let s = s.trim();
-            if s.len() > 15 || !s.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(bad());
-            }
-            s.parse().map(Some).map_err(|_| bad())
-        }
+        Some(Value::String(s)) => amount_digits(s).ok_or_else(bad),
         // Beyond 2^53 − 1 an amount could not reach JavaScript exactly: no real amount is that big.
         Some(Value::Number(n)) => n
             .as_u64()
@@ -118,6 +111,20 @@ pub(crate) fn amount_field(raw: &Map<String, Value>, name: &'static str) -> Resu
             .ok_or_else(bad),
         Some(_) => Err(bad()),
     }
+}
+
+/// An amount KCP wrote as digits (some of its fields pad them with zeros), surrounding spaces
+/// ignored: `Some(None)` when empty, `None` when it is not at most 15 digits (a whole number of
+/// won, exact in JavaScript). The replies' and the notifications' reading of amounts.
+pub(crate) fn amount_digits(text: &str) -> Option<Option<u64>> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Some(None);
+    }
+    if text.len() > 15 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok().map(Some)
 }
 
 /// What [`parse_success_with`] needs to know of an endpoint's reply: the names of its result

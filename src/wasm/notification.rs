@@ -57,13 +57,7 @@ fn notification_to_js(n: Notification) -> JsValue {
         }
         NotificationDetail::Escrow { st_cd, can_msg } => {
             detail.opt_str("status", st_cd);
-            let decision = match st_cd.as_deref().map(str::trim) {
-                Some("Y") => "confirmed",
-                Some("N") => "cancelled",
-                Some("S") => "autoConfirmed",
-                _ => "unknown",
-            };
-            detail.str("decision", decision);
+            detail.str("decision", crate::escrow_decision(st_cd.as_deref()));
             detail.opt_str("cancelReason", can_msg);
             Some("escrow")
         }
