@@ -9,7 +9,7 @@ use crate::api::{
     Cancel, Environment, Inquiry, InquiryResult, Merchant as CoreMerchant, ModType, Modify,
     ModifyResult, PayType, PreparedRequest, Refund, RefundAccount, Reply, TaxSplit, read_key,
 };
-use crate::{Certificate, Error, MerchantKey};
+use crate::{Certificate, Error, MerchantKey, ResultWarning};
 use js_sys::{Object, Reflect};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -78,11 +78,6 @@ fn to_value<T: Serialize + ?Sized>(value: &T) -> JsResult<JsValue> {
         .map_err(|e| internal(&format!("could not convert a result: {e}")))
 }
 
-/// A fresh plain object.
-fn object() -> JsValue {
-    Object::new().into()
-}
-
 /// The largest integer a JavaScript number holds exactly.
 const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 
@@ -98,10 +93,59 @@ fn number(n: u64) -> JsResult<JsValue> {
     }
 }
 
-/// Sets `name` to `value` when there is one.
-fn set_opt_str(obj: &JsValue, name: &str, value: Option<&str>) {
-    if let Some(v) = value {
-        set(obj, name, &v.into());
+/// A JS object built field by field, in the order its fields are set (no serde: smaller code, and
+/// nothing here can fail): every result of the facade but `kcpFacts()`.
+struct Obj(JsValue);
+
+impl Obj {
+    fn new() -> Self {
+        Obj(js_sys::Object::new().into())
+    }
+    fn set(&self, name: &str, value: &JsValue) {
+        set(&self.0, name, value);
+    }
+    fn str(&self, name: &str, value: &str) {
+        self.set(name, &value.into());
+    }
+    fn opt_str(&self, name: &str, value: &Option<String>) {
+        if let Some(v) = value {
+            self.str(name, v);
+        }
+    }
+    /// Amounts are at most 2^53 − 1 (the parsers' limit): exact as JS numbers.
+    fn opt_num(&self, name: &str, value: Option<u64>) {
+        if let Some(n) = value {
+            set(&self.0, name, &JsValue::from_f64(n as f64));
+        }
+    }
+    fn opt_bool(&self, name: &str, value: Option<bool>) {
+        if let Some(b) = value {
+            set(&self.0, name, &JsValue::from_bool(b));
+        }
+    }
+    fn opt_obj(&self, name: &str, value: Option<Obj>) {
+        if let Some(v) = value {
+            set(&self.0, name, &v.0);
+        }
+    }
+    fn warnings(&self, warnings: &[ResultWarning]) {
+        let list = js_sys::Array::new();
+        for w in warnings {
+            let js = Obj::new();
+            js.str("code", w.code);
+            js.str("field", w.field);
+            js.opt_str("expected", &w.expected);
+            js.opt_str("reported", &w.reported);
+            js.str("message", &w.message);
+            list.push(&js.0);
+        }
+        set(&self.0, "warnings", &list);
+    }
+    /// Sets `raw` (own data properties, even for a field named `__proto__`) and hands the
+    /// object over.
+    fn raw(self, raw: serde_json::Map<String, serde_json::Value>) -> JsValue {
+        self.set("raw", &map_to_js(&raw));
+        self.0
     }
 }
 
@@ -306,20 +350,19 @@ pub fn serialize_certificate(pem: &str) -> JsResult<String> {
 #[wasm_bindgen(js_name = inspectCertificate)]
 pub fn inspect_certificate(pem: &str) -> JsResult<JsValue> {
     let cert = Certificate::from_pem(pem).map_err(to_js)?;
-    let obj = object();
-    set(&obj, "kcpCertInfo", &cert.to_kcp_cert_info().into());
-    set(&obj, "subject", &cert.subject().into());
-    set(&obj, "issuer", &cert.issuer().into());
-    set(&obj, "serialNumber", &cert.serial_number().into());
-    set(&obj, "notBefore", &cert.not_before().into());
-    set(&obj, "notAfter", &cert.not_after().into());
-    set(&obj, "notAfterUnix", &number(cert.not_after_unix())?);
-    set(
-        &obj,
+    let obj = Obj::new();
+    obj.str("kcpCertInfo", &cert.to_kcp_cert_info());
+    obj.str("subject", &cert.subject());
+    obj.str("issuer", &cert.issuer());
+    obj.str("serialNumber", &cert.serial_number());
+    obj.str("notBefore", &cert.not_before());
+    obj.str("notAfter", &cert.not_after());
+    obj.set("notAfterUnix", &number(cert.not_after_unix())?);
+    obj.set(
         "publicKeyBits",
         &number(cert.public_key().modulus_bits() as u64)?,
     );
-    Ok(obj)
+    Ok(obj.0)
 }
 
 /// Whether `signature` is the certificate's signature of `plaintext`.
@@ -360,7 +403,7 @@ pub fn result_codes() -> js_sys::Array {
 /// Codes a success's `warnings` can carry.
 #[wasm_bindgen(js_name = warningCodes, unchecked_return_type = "string[]")]
 pub fn warning_codes() -> js_sys::Array {
-    str_array(crate::ResultWarning::CODES)
+    str_array(ResultWarning::CODES)
 }
 
 /// Every error code the core can throw.
@@ -390,33 +433,33 @@ impl Prepared {
     pub fn view(&self) -> JsResult<JsValue> {
         let p = &self.inner;
         let e = &p.expect;
-        let expect = object();
-        set(&expect, "operation", &e.operation.as_str().into());
-        set(&expect, "tno", &e.tno.as_str().into());
-        set_opt_str(&expect, "modType", e.mod_type.as_deref());
-        set_opt_str(&expect, "payType", e.pay_type.as_deref());
+        let expect = Obj::new();
+        expect.str("operation", e.operation.as_str());
+        expect.str("tno", &e.tno);
+        expect.opt_str("modType", &e.mod_type);
+        expect.opt_str("payType", &e.pay_type);
         if let Some(n) = e.amount {
-            set(&expect, "amount", &number(n)?);
+            expect.set("amount", &number(n)?);
         }
         if let Some(n) = e.remaining_after {
-            set(&expect, "remainingAfter", &number(n)?);
+            expect.set("remainingAfter", &number(n)?);
         }
         // The headers by name, as a plain object, in the core's order (it has one header).
-        let headers = object();
+        let headers = Obj::new();
         for (name, value) in p.headers {
-            set(&headers, name, &(*value).into());
+            headers.str(name, value);
         }
-        let obj = object();
-        set(&obj, "url", &p.url.as_str().into());
-        set(&obj, "method", &p.method.into());
-        set(&obj, "headers", &headers);
-        set(&obj, "body", &p.body.as_str().into());
-        set(&obj, "operation", &p.operation.as_str().into());
-        set(&obj, "movesMoney", &p.moves_money.into());
-        set(&obj, "plaintext", &p.plaintext.as_str().into());
-        set(&obj, "expect", &expect);
-        set_opt_str(&obj, "orderId", p.order_id.as_deref());
-        Ok(obj)
+        let obj = Obj::new();
+        obj.str("url", &p.url);
+        obj.str("method", p.method);
+        obj.set("headers", &headers.0);
+        obj.str("body", &p.body);
+        obj.str("operation", p.operation.as_str());
+        obj.set("movesMoney", &p.moves_money.into());
+        obj.str("plaintext", &p.plaintext);
+        obj.set("expect", &expect.0);
+        obj.opt_str("orderId", &p.order_id);
+        Ok(obj.0)
     }
 
     /// Reads KCP's reply to this request; throws `KCP_REJECTED`, `RESPONSE_MALFORMED` or
@@ -771,52 +814,23 @@ impl Merchant {
 
 /// A modification's result as a JS object.
 fn modify_result_to_js(result: ModifyResult) -> JsValue {
-    // Built by hand (not through serde): smaller code, and nothing here can fail.
-    let obj: JsValue = Object::new().into();
-    set(&obj, "resCd", &result.res_cd.as_str().into());
-    set(&obj, "resMsg", &result.res_msg.as_str().into());
-    set(&obj, "tno", &result.tno.as_str().into());
-    let opt_str = |name: &str, v: &Option<String>| {
-        if let Some(v) = v {
-            set(&obj, name, &v.as_str().into());
-        }
-    };
-    opt_str("canceledAt", &result.canc_time);
-    // Amounts are at most 2^53 − 1 (the parser's limit): exact as JS numbers.
-    if let Some(n) = result.mod_mny {
-        set(&obj, "amount", &JsValue::from_f64(n as f64));
-    }
-    if let Some(n) = result.rem_mny {
-        set(&obj, "remaining", &JsValue::from_f64(n as f64));
-    }
-    opt_str("partialSequence", &result.mod_pacn_seq_no);
-    let warnings = js_sys::Array::new();
-    for w in &result.warnings {
-        let js: JsValue = Object::new().into();
-        set(&js, "code", &w.code.into());
-        set(&js, "field", &w.field.into());
-        if let Some(v) = &w.expected {
-            set(&js, "expected", &v.as_str().into());
-        }
-        if let Some(v) = &w.reported {
-            set(&js, "reported", &v.as_str().into());
-        }
-        set(&js, "message", &w.message.as_str().into());
-        warnings.push(&js);
-    }
-    set(&obj, "warnings", &warnings);
-    set(&obj, "raw", &map_to_js(&result.raw));
-    obj
+    let obj = Obj::new();
+    obj.str("resCd", &result.res_cd);
+    obj.str("resMsg", &result.res_msg);
+    obj.str("tno", &result.tno);
+    obj.opt_str("canceledAt", &result.canc_time);
+    obj.opt_num("amount", result.mod_mny);
+    obj.opt_num("remaining", result.rem_mny);
+    obj.opt_str("partialSequence", &result.mod_pacn_seq_no);
+    obj.warnings(&result.warnings);
+    obj.raw(result.raw)
 }
 
 /// An inquiry's result as a JS object.
 fn inquiry_result_to_js(result: InquiryResult) -> JsValue {
-    let obj = Object::new();
-    set(&obj, "resCd", &result.res_cd.as_str().into());
-    set(&obj, "resMsg", &result.res_msg.as_str().into());
-    if let Some(tno) = &result.tno {
-        set(&obj, "tno", &tno.as_str().into());
-    }
-    set(&obj, "raw", &map_to_js(&result.raw));
-    obj.into()
+    let obj = Obj::new();
+    obj.str("resCd", &result.res_cd);
+    obj.str("resMsg", &result.res_msg);
+    obj.opt_str("tno", &result.tno);
+    obj.raw(result.raw)
 }

@@ -1,8 +1,7 @@
 //! KCP's common notification through the facade (`kcp-api/beyond-cancel.md` §4): every rule is
 //! the core's (`crate::api::notification`); this only carries values across.
 
-use super::payments::Obj;
-use super::{JsResult, set, to_js};
+use super::{JsResult, Obj, to_js};
 use crate::{Charset, Deposit, Environment, Error, Notification, NotificationDetail};
 use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
@@ -17,7 +16,7 @@ fn deposit_to_js(d: &Deposit) -> Obj {
     obj.opt_str("account", &d.account);
     obj.opt_str("notificationId", &d.noti_id);
     obj.opt_str("opCd", &d.op_cd);
-    set(&obj.0, "cancelled", &d.cancelled.into());
+    obj.set("cancelled", &d.cancelled.into());
     obj.opt_str("payerName", &d.ipgm_name);
     obj.opt_str("remitter", &d.remitter);
     if d.cash_a_no.is_some() || d.cash_a_dt.is_some() || d.cash_no.is_some() {

@@ -3,72 +3,16 @@
 //! results back; every rule is the core's (`src/api/{approval,hub,trade_reg}.rs`).
 
 use super::{
-    Merchant, Prepared, get, json_to_js, opt_amount, opt_str, prepare, req_amount, req_str,
-    require_object, set, to_js,
+    JsResult, Merchant, Obj, Prepared, get, opt_amount, opt_str, prepare, req_amount, req_str,
+    require_object, to_js,
 };
 use crate::Error;
 use crate::api::{
     Approval, BillingCharge, BillingKeyDelete, BillingKeyIssue, Buyer, CashReceiptPurpose, KeyIn,
-    PaymentResult, PointsDetails, Reply, ResultWarning, TradeRegistration, VaCashReceipt,
-    VirtualAccountIssue,
+    PaymentResult, PointsDetails, Reply, TradeRegistration, VaCashReceipt, VirtualAccountIssue,
 };
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
-
-type JsResult<T> = std::result::Result<T, JsValue>;
-
-/// A JS object built field by field (no serde: smaller code, and nothing here can fail). Also
-/// the notification facade's (`notification.rs`).
-pub(super) struct Obj(pub(super) JsValue);
-
-impl Obj {
-    pub(super) fn new() -> Self {
-        Obj(js_sys::Object::new().into())
-    }
-    pub(super) fn str(&self, name: &str, value: &str) {
-        set(&self.0, name, &value.into());
-    }
-    pub(super) fn opt_str(&self, name: &str, value: &Option<String>) {
-        if let Some(v) = value {
-            self.str(name, v);
-        }
-    }
-    /// Amounts are at most 2^53 − 1 (the parsers' limit): exact as JS numbers.
-    pub(super) fn opt_num(&self, name: &str, value: Option<u64>) {
-        if let Some(n) = value {
-            set(&self.0, name, &JsValue::from_f64(n as f64));
-        }
-    }
-    fn opt_bool(&self, name: &str, value: Option<bool>) {
-        if let Some(b) = value {
-            set(&self.0, name, &JsValue::from_bool(b));
-        }
-    }
-    pub(super) fn opt_obj(&self, name: &str, value: Option<Obj>) {
-        if let Some(v) = value {
-            set(&self.0, name, &v.0);
-        }
-    }
-    fn warnings(&self, warnings: &[ResultWarning]) {
-        let list = js_sys::Array::new();
-        for w in warnings {
-            let js = Obj::new();
-            js.str("code", w.code);
-            js.str("field", w.field);
-            js.opt_str("expected", &w.expected);
-            js.opt_str("reported", &w.reported);
-            js.str("message", &w.message);
-            list.push(&js.0);
-        }
-        set(&self.0, "warnings", &list);
-    }
-    /// Sets `raw` (own data properties, even for a field named `__proto__`) and hands the
-    /// object over.
-    pub(super) fn raw(self, raw: serde_json::Map<String, serde_json::Value>) -> JsValue {
-        set(&self.0, "raw", &json_to_js(&serde_json::Value::Object(raw)));
-        self.0
-    }
-}
 
 fn points_to_js(p: &PointsDetails) -> Obj {
     let o = Obj::new();
