@@ -4,7 +4,8 @@
 // randomness or the clock: Workers forbid that, and importing must stay cheap.
 import * as wasm from '../dist/wasm/kcp_wasm.js';
 import wasmInit, { initSync as wasmInitSync } from '../dist/wasm/kcp_wasm.js';
-import { kcpError, toKcpError, toPlain } from './errors.js';
+import { kcpError, toPlain } from './errors.js';
+import { call, isReady, markReady } from './ready.js';
 import { sendPrepared } from './transport.js';
 import { simdSupported } from './wasm-file.js';
 
@@ -18,7 +19,6 @@ export {
 } from './errors.js';
 export { parseNotification, notificationReply, notificationAcknowledged, isKcpNotifierIp, createNotificationHandler, encodeNotification } from './notifications.js';
 
-let ready = false;
 let pending = null;
 
 /**
@@ -28,12 +28,12 @@ let pending = null;
  * compiled WebAssembly.Module.
  */
 export function init(input) {
-  if (ready) return Promise.resolve();
+  if (isReady()) return Promise.resolve();
   if (pending === null) {
     const source = input === undefined ? defaultWasmUrl() : input;
     pending = wasmInit({ module_or_path: source }).then(
       () => {
-        ready = true;
+        markReady();
       },
       (error) => {
         pending = null;
@@ -56,7 +56,7 @@ function defaultWasmUrl() {
  * bytes, where the runtime allows compiling them). No-op once loaded.
  */
 export function initSync(input) {
-  if (ready) return;
+  if (isReady()) return;
   if (input === undefined || input === null) {
     throw kcpError('NOT_INITIALIZED', { message: 'initSync needs the compiled WebAssembly.Module or the .wasm bytes' });
   }
@@ -65,18 +65,7 @@ export function initSync(input) {
   } catch (error) {
     throw kcpError('NOT_INITIALIZED', { message: `could not load kcp-wasm's WebAssembly module: ${error?.message ?? error}`, cause: error });
   }
-  ready = true;
-}
-
-function call(fn) {
-  if (!ready) {
-    throw kcpError('NOT_INITIALIZED', { message: "kcp-wasm is not initialized: `await init()` once before calling it (only needed in browsers and bundlers' default entry)" });
-  }
-  try {
-    return fn();
-  } catch (error) {
-    throw toKcpError(error);
-  }
+  markReady();
 }
 
 function requireString(value, field, code = 'FIELD_INVALID') {

@@ -3,19 +3,8 @@
 // KCP expects, the notifier addresses: all the core's (src/api/notification.rs). This file only
 // adds what the Fetch API needs: a `Request` → `Response` handler.
 import * as wasm from '../dist/wasm/kcp_wasm.js';
-import { kcpFacts } from './core.js';
-import { kcpError, toKcpError } from './errors.js';
-
-// The facade's errors become KcpErrors. An error without a code before the module is loaded is
-// the glue's; kcpFacts then throws NOT_INITIALIZED with core.js's words (only on that path).
-function call(fn) {
-  try {
-    return fn();
-  } catch (error) {
-    if (error === null || typeof error !== 'object' || typeof error.code !== 'string') kcpFacts();
-    throw toKcpError(error);
-  }
-}
+import { kcpError } from './errors.js';
+import { call } from './ready.js';
 
 function bodyBytes(body) {
   if (typeof body === 'string') return new TextEncoder().encode(body);
@@ -28,12 +17,7 @@ function bodyBytes(body) {
 function charsetOption(options) {
   if (options === undefined || options === null) return 'auto';
   if (typeof options !== 'object') throw kcpError('CONFIG_INVALID', { message: 'options must be an object' });
-  const { charset } = options;
-  if (charset === undefined) return 'auto';
-  if (typeof charset !== 'string') {
-    throw kcpError('CONFIG_INVALID', { message: "charset must be 'utf-8', 'euc-kr' or 'auto'", field: 'charset' });
-  }
-  return charset;
+  return options.charset === undefined ? 'auto' : requireCharset(options.charset);
 }
 
 /**
@@ -47,10 +31,9 @@ export function parseNotification(body, options) {
   const charset = charsetOption(options);
   const bytes = bodyBytes(body);
   return call(() => {
-    if (bytes.byteLength > wasm.maxNotificationBytes()) {
-      // Refused before it is copied into wasm memory (the core refuses it too).
-      throw kcpError('NOTIFICATION_MALFORMED', { message: `the notification could not be read: the body is larger than ${wasm.maxNotificationBytes()} bytes` });
-    }
+    const max = wasm.maxNotificationBytes();
+    // Refused before it is copied into wasm memory (the core refuses it too).
+    if (bytes.byteLength > max) throw bodyTooLarge(max);
     return wasm.parseNotification(bytes, charset);
   });
 }
@@ -194,9 +177,15 @@ function requireCharset(charset) {
   return charset;
 }
 
+/** NOTIFICATION_MALFORMED for a body over `max` bytes. */
+function bodyTooLarge(max) {
+  return kcpError('NOTIFICATION_MALFORMED', { message: `the notification could not be read: the body is larger than ${max} bytes` });
+}
+
 /** The request body's bytes, refused beyond `max` without reading further. */
 async function readBounded(request, max) {
-  const tooLarge = () => Object.assign(kcpError('NOTIFICATION_MALFORMED', { message: `the notification could not be read: the body is larger than ${max} bytes` }), { tooLarge: true });
+  // Marked for the handler, which answers it with 413.
+  const tooLarge = () => Object.assign(bodyTooLarge(max), { tooLarge: true });
   const declared = request.headers.get('content-length');
   if (declared !== null && /^\d+$/.test(declared) && Number(declared) > max) throw tooLarge();
   if (request.body === null) return new Uint8Array(0);
