@@ -16,8 +16,8 @@ import { createTransport } from './transport.js';
 import { createNotifier, acknowledged } from './notifier.js';
 
 export { REFUSALS, KCP_CODES } from './refusals.js';
-export { CANCEL_PATH, INQUIRY_PATH, kcpTime } from './routes.js';
-export { parseAmount } from './ledger.js';
+export { CANCEL_PATH, INQUIRY_PATH } from './routes.js';
+export { kcpTime, parseAmount } from './ledger.js';
 export { acknowledged } from './notifier.js';
 export { WINDOW_PATH, DEPOSIT_PATH, NOTIFICATIONS_PATH } from './payments.js';
 

@@ -79,7 +79,7 @@ export function createLedger({ merchants, transactions, verifier, facts }) {
   let sequence = 0;
   /** A fresh tno: the KST date, then a sequence number, tnoMaxDigits digits in all. */
   function nextTno(date) {
-    const day = kstDate(date);
+    const day = kcpTime(date).slice(0, 8);
     for (;;) {
       sequence += 1;
       const tno = day + String(sequence).padStart(facts.tnoMaxDigits - day.length, '0');
@@ -240,11 +240,11 @@ export function parseAmount(v, maxAmount) {
   return null;
 }
 
-/** yyyyMMdd in Korea Standard Time. */
-function kstDate(date) {
+/** yyyyMMddHHmmss in Korea Standard Time (UTC+9, no daylight saving), as KCP stamps canc_time. */
+export function kcpTime(date) {
   const d = new Date(date.getTime() + 9 * 3600_000);
   const p = (n, w = 2) => String(n).padStart(w, '0');
-  return `${p(d.getUTCFullYear(), 4)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}`;
+  return `${p(d.getUTCFullYear(), 4)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`;
 }
 
 /** `n` random decimal digits, the first not 0 (web crypto: every runtime has it). */

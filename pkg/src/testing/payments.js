@@ -7,7 +7,7 @@
 // the core's (`facts`, kcpFacts()); what is made up here (card and bank names, account numbers,
 // keys) is the emulator's own test data.
 import { refuse } from './refusals.js';
-import { randomDigits } from './ledger.js';
+import { kcpTime, randomDigits } from './ledger.js';
 
 export const WINDOW_PATH = '/__emulator/window';
 export const DEPOSIT_PATH = '/__emulator/deposit';
@@ -20,8 +20,8 @@ const CARD = { card_cd: 'CCLG', card_name: '신한카드', card_bank_cd: '0301',
 const BANKS = new Map(Object.entries({ BK03: 'IBK기업은행', BK04: 'KB국민은행', BK11: 'NH농협은행', BK20: '우리은행', BK26: '신한은행', BK81: '하나은행' }));
 const DEFAULT_BANK = 'BK26';
 const TEST_BANK_NAME = '테스트은행';
-const VA_DAYS = 3;
-const DEFAULT_DEPOSITOR = '홍길동'; // default deposit deadline, when the request gives none
+const VA_DAYS = 3; // the deposit deadline, in days, when the request gives none
+const DEFAULT_DEPOSITOR = '홍길동'; // the depositor of a window's virtual account without a buyer name
 
 /** A well-formed billing group id: a site_cd-like prefix, then digits (observed: site_cd + 7 digits, §2.5, C). */
 const GROUP_ID = /^[A-Za-z0-9]{5}[0-9]{1,15}$/;
@@ -31,7 +31,7 @@ const GROUP_ID = /^[A-Za-z0-9]{5}[0-9]{1,15}$/;
  * certified }`; `notifier`: notifier.js; `groupId`: the merchant's own billing group, if given
  * (then only it is accepted); `vaSuccessCode`: the `res_cd` of a virtual-account issuance.
  */
-export function createPaymentRoutes({ ledger, facts, clock, checks, notifier, groupId, vaSuccessCode, kcpTime }) {
+export function createPaymentRoutes({ ledger, facts, clock, checks, notifier, groupId, vaSuccessCode }) {
   const { requireString, requireAmount, certified } = checks;
   const methodByName = new Map(facts.payMethods.map((m) => [m.name, m]));
   // The window's pay_method (KCP's mobile pay_method names) → the payment method it stands for.
@@ -134,9 +134,14 @@ export function createPaymentRoutes({ ledger, facts, clock, checks, notifier, gr
       return virtualAccountReply(entry, appTime);
     }
     const entry = ledger.open({ siteCd: merchant.siteCd, payType: method.payType, amount: session.amount, orderNo: session.orderNo, method: name, origin: 'window' }, time);
-    const common = { ...SUCCESS, tno: entry.tno, amount: String(entry.amount), order_no: entry.orderNo, app_time: appTime, pay_method: entry.payType };
+    const common = paymentReply(entry, appTime);
     if (name === 'bank') return { ...common, bank_name: BANKS.get(DEFAULT_BANK), bank_code: DEFAULT_BANK };
     return { ...common, ...cardFields(entry, appTime, '00') };
+  }
+
+  /** What every payment reply says of its transaction (KCP's names, amounts as strings). */
+  function paymentReply(entry, appTime) {
+    return { ...SUCCESS, tno: entry.tno, amount: String(entry.amount), order_no: entry.orderNo, app_time: appTime, pay_method: entry.payType };
   }
 
   function cardFields(entry, appTime, quota) {
@@ -189,12 +194,7 @@ export function createPaymentRoutes({ ledger, facts, clock, checks, notifier, gr
     const entry = ledger.open({ siteCd: merchant.siteCd, payType: methodByName.get('card').payType, amount: extra.amount, orderNo: body.ordr_idxx, method: 'card', origin: extra.origin, billingKey: extra.billingKey }, time);
     const appTime = kcpTime(time);
     return {
-      ...SUCCESS,
-      tno: entry.tno,
-      amount: String(entry.amount),
-      order_no: entry.orderNo,
-      app_time: appTime,
-      pay_method: entry.payType,
+      ...paymentReply(entry, appTime),
       ...cardFields(entry, appTime, extra.quota),
       card_no: extra.cardMask,
       res_tax_flag: 'TG01',
@@ -274,12 +274,7 @@ export function createPaymentRoutes({ ledger, facts, clock, checks, notifier, gr
   function virtualAccountReply(entry, appTime) {
     const va = entry.virtualAccount;
     return {
-      ...SUCCESS,
-      tno: entry.tno,
-      amount: String(entry.amount),
-      order_no: entry.orderNo,
-      app_time: appTime,
-      pay_method: entry.payType,
+      ...paymentReply(entry, appTime),
       bankname: va.bankName,
       bankcode: va.bankCode,
       depositor: va.depositor,
@@ -372,7 +367,7 @@ function validExpiry(value, now) {
   const yy = Number(value.slice(0, 2));
   const mm = Number(value.slice(2));
   if (mm < 1 || mm > 12) return false;
-  const kst = new Date(now.getTime() + 9 * 3600_000);
-  const thisMonth = (kst.getUTCFullYear() % 100) * 12 + kst.getUTCMonth();
+  const today = kcpTime(now);
+  const thisMonth = Number(today.slice(2, 4)) * 12 + Number(today.slice(4, 6)) - 1;
   return yy * 12 + (mm - 1) >= thisMonth;
 }

@@ -4,6 +4,7 @@
 // (ledger.js); paths, limits and the tno rule are the core's (`facts`, kcpFacts()).
 import { Refusal, refuse, refusalMessage } from './refusals.js';
 import { createPaymentRoutes, WINDOW_PATH, DEPOSIT_PATH, NOTIFICATIONS_PATH } from './payments.js';
+import { kcpTime } from './ledger.js';
 
 // The public names of KCP's paths; the emulator itself routes by the core's (`facts`), and a
 // test checks that these equal them.
@@ -140,7 +141,7 @@ export function createRoutes({ ledger, verifier, facts, clock, notifier, groupId
   }
 
   const payments = createPaymentRoutes({
-    ledger, facts, clock, notifier, groupId, vaSuccessCode, kcpTime,
+    ledger, facts, clock, notifier, groupId, vaSuccessCode,
     checks: { requireString, requireAmount, certified },
   });
 
@@ -188,11 +189,4 @@ export function createRoutes({ ledger, verifier, facts, clock, notifier, groupId
   }
 
   return { answer };
-}
-
-/** yyyyMMddHHmmss in Korea Standard Time (UTC+9, no daylight saving), as KCP stamps canc_time. */
-export function kcpTime(date) {
-  const d = new Date(date.getTime() + 9 * 3600_000);
-  const p = (n, w = 2) => String(n).padStart(w, '0');
-  return `${p(d.getUTCFullYear(), 4)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`;
 }
