@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { spawn, execFile } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { startEmulatorCli } from './helpers.mjs';
 import { importByName } from '../../scripts/import-package.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -244,18 +245,10 @@ describe('kcp-wasm emulator (CLI)', () => {
   test('`kcp-wasm emulator` as a process, driven by `kcp-wasm refund --base-url`', { skip: !hasBin && 'pkg/bin/kcp-wasm.js is not there' }, async () => {
     const bin = path.join(root, 'pkg/bin/kcp-wasm.js');
     const certFile = path.join(root, 'tests/fixtures/kcp/splCert.pem');
-    const emu = spawn(process.execPath, [bin, 'emulator', '--port', '0', '--cert', certFile, '--seed', `${TNO}:30000`], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    emu.stdout.on('data', (d) => (out += d));
-    emu.stderr.on('data', (d) => (out += d));
-    const exited = new Promise((resolve) => emu.on('exit', (code) => resolve(code)));
+    const emu = await startEmulatorCli(['--port', '0', '--cert', certFile, '--seed', `${TNO}:30000`], { startTimeoutMs: 10_000 });
+    const { url } = emu;
+    let exitCode;
     try {
-      const deadline = Date.now() + 10_000;
-      while (!/listening on (http:\/\/\S+)/.test(out)) {
-        assert.ok(Date.now() < deadline && emu.exitCode === null, `emulator did not start:\n${out}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      const url = out.match(/listening on (http:\/\/\S+)/)[1];
       const env = { ...process.env, KCP_SITE_CD: 'T0000', KCP_CERT_FILE: certFile, KCP_KEY_FILE: path.join(root, 'tests/fixtures/kcp/splPrikeyPKCS8.pem'), KCP_KEY_PASSWORD: 'changeit' };
       const run = (args) => new Promise((resolve) => {
         execFile(process.execPath, [bin, ...args, '--base-url', url], { env }, (error, stdout, stderr) => resolve({ code: error ? error.code : 0, stdout, stderr }));
@@ -267,12 +260,12 @@ describe('kcp-wasm emulator (CLI)', () => {
       assert.equal(stale.code, 1);
       assert.match(stale.stderr, /KCP_REJECTED/);
       assert.match(stale.stderr, /E302/);
-      assert.match(out, /STPC → res_cd E302/);
+      assert.match(emu.log(), /STPC → res_cd E302/);
     } finally {
-      emu.kill('SIGTERM');
+      exitCode = await emu.stop();
     }
-    assert.equal(await exited, 0);
-    assert.match(out, /KCP emulator stopped/);
+    assert.equal(exitCode, 0);
+    assert.match(emu.log(), /KCP emulator stopped/);
   });
 
   test('usage errors exit 2 without listening', async () => {

@@ -84,3 +84,30 @@ export function interfaceMembers(dts, name) {
   for (const m of body.matchAll(/^\s*(?:readonly\s+)?(\w+)(\?)?:/gm)) out[m[1]] = m[2] === '?';
   return out;
 }
+
+/**
+ * Starts the emulator CLI (`kcp-wasm emulator …args`) as a process, as a merchant's CI would, and
+ * waits until it says where it listens. `log()` is everything it printed so far; `stop()` sends
+ * SIGTERM and resolves to its exit code.
+ */
+export async function startEmulatorCli(args, { startTimeoutMs = 15_000 } = {}) {
+  const { spawn } = await import('node:child_process');
+  const emu = spawn(process.execPath, [path.join(root, 'pkg/bin/kcp-wasm.js'), 'emulator', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  emu.stdout.on('data', (d) => (out += d));
+  emu.stderr.on('data', (d) => (out += d));
+  const exited = new Promise((resolve) => emu.on('exit', (code) => resolve(code)));
+  const stop = () => {
+    emu.kill('SIGTERM');
+    return exited;
+  };
+  const deadline = Date.now() + startTimeoutMs;
+  while (!/listening on (http:\/\/\S+)/.test(out)) {
+    if (Date.now() >= deadline || emu.exitCode !== null) {
+      await stop();
+      assert.fail(`emulator did not start:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { url: out.match(/listening on (http:\/\/\S+)/)[1], log: () => out, stop };
+}

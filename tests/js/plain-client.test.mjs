@@ -6,45 +6,24 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { root, startEmulatorCli } from './helpers.mjs';
+import { freePort } from '../support/workerd.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const has = (cmd, args) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
 const missing = !has('python3', ['--version']) ? 'python3 is not installed' : !has('openssl', ['version']) ? 'the openssl command is not installed' : false;
-
-/** A port free right now (the Python script binds it next). */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 test('a Python client with OpenSSL drives the emulator CLI through the whole lifecycle', { skip: missing, timeout: 60_000 }, async () => {
   const cert = path.join(root, 'tests/fixtures/kcp/splCert.pem');
   const key = path.join(root, 'tests/fixtures/kcp/splPrikeyPKCS8.pem');
   const notifyPort = await freePort();
-  const emu = spawn(process.execPath, [
-    path.join(root, 'pkg/bin/kcp-wasm.js'), 'emulator', '--port', '0', '--cert', cert,
+  const emu = await startEmulatorCli([
+    '--port', '0', '--cert', cert,
     '--notify-url', `http://127.0.0.1:${notifyPort}/kcp/notify`, '--notify-interval-ms', '100', '--notify-attempts', '4',
-  ], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  emu.stdout.on('data', (d) => (log += d));
-  emu.stderr.on('data', (d) => (log += d));
-  const exited = new Promise((resolve) => emu.on('exit', (code) => resolve(code)));
+  ]);
+  const { url } = emu;
+  let exitCode;
   try {
-    const deadline = Date.now() + 15_000;
-    while (!/listening on (http:\/\/\S+)/.test(log)) {
-      assert.ok(Date.now() < deadline && emu.exitCode === null, `emulator did not start:\n${log}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const url = log.match(/listening on (http:\/\/\S+)/)[1];
     const run = await new Promise((resolve) => {
       const py = spawn('python3', [path.join(root, 'tests/plain-client/client.py'), '--base-url', url, '--cert', cert, '--key', key, '--notify-port', String(notifyPort)], {
         env: { ...process.env, KCP_KEY_PASSWORD: 'changeit', PYTHONIOENCODING: 'utf-8' },
@@ -56,7 +35,7 @@ test('a Python client with OpenSSL drives the emulator CLI through the whole lif
       py.stderr.on('data', (d) => (stderr += d));
       py.on('exit', (code) => resolve({ code, stdout, stderr }));
     });
-    assert.equal(run.code, 0, `client.py failed:\n${run.stdout}\n${run.stderr}\n--- emulator:\n${log}`);
+    assert.equal(run.code, 0, `client.py failed:\n${run.stdout}\n${run.stderr}\n--- emulator:\n${emu.log()}`);
     assert.match(run.stdout, /\[1\] card/);
     assert.match(run.stdout, /cancelled: mod_mny 15000, canc_yn Y/);
     assert.match(run.stdout, /the same enc_data again: refused, res_cd E311/);
@@ -64,12 +43,13 @@ test('a Python client with OpenSSL drives the emulator CLI through the whole lif
     assert.match(run.stdout, /received TX00 noti_id \S+ twice: refused \(9999\), then acknowledged \(0000\)/);
     assert.match(run.stdout, /all steps as expected/);
     // The emulator's side of the same story.
+    const log = emu.log();
     assert.match(log, /POST \/gw\/mod\/v1\/cancel tno=\d{14} STSC → res_cd 0000/);
     assert.match(log, /notify TX00 tno=\d{14} .* attempt 1: HTTP 200, not acknowledged/);
     assert.match(log, /notify TX00 tno=\d{14} .* attempt 2: HTTP 200, acknowledged/);
     assert.doesNotMatch(log, /attempt 3/);
   } finally {
-    emu.kill('SIGTERM');
+    exitCode = await emu.stop();
   }
-  assert.equal(await exited, 0);
+  assert.equal(exitCode, 0);
 });
