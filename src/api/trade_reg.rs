@@ -8,9 +8,9 @@ pub const TRADE_REGISTER_PATH: &str = "/std/tradeReg/register";
 /// The mobile window's `pay_method`s (`AUTH`: billing-key issuance).
 pub const TRADE_PAY_METHODS: &[&str] = &["CARD", "BANK", "VCNT", "MOBX", "TPNT", "GIFT", "AUTH"];
 
-use super::approval::new_expect;
+use super::approval::{new_expect, text_field};
 use super::fields::{check_order, validate_text};
-use super::reply::{ReplyShape, parse_success_with, string_field};
+use super::reply::{ReplyShape, parse_success_with};
 use super::{Expect, Merchant, Operation, PreparedRequest};
 use crate::error::{Error, Result};
 use serde::Serialize;
@@ -149,11 +149,7 @@ pub fn parse_trade_registration_response(
     _expect: &Expect,
 ) -> Result<TradeRegistrationResult> {
     let (raw, code, message) = parse_success_with(text, &TRADE_REPLY)?;
-    let first = |names: &[&str]| {
-        names
-            .iter()
-            .find_map(|n| string_field(&raw, n).filter(|v| !v.trim().is_empty()))
-    };
+    let first = |names: &[&str]| names.iter().find_map(|n| text_field(&raw, n));
     let approval_key = first(&["approvalKey", "approval_key", "ApprovalKey"]).ok_or_else(|| {
         Error::ResponseInconsistent {
             field: "approvalKey",
