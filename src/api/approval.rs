@@ -65,7 +65,7 @@ pub const PAY_METHODS: &[PayMethod] = &[
 use super::fields::{check_order_id, check_payment_amount};
 use super::modify::ResultWarning;
 pub(crate) use super::modify::read_amount;
-use super::reply::{parse_success, string_field};
+use super::reply::{parse_success, string_field, text_field};
 use super::{Expect, Merchant, Operation, PreparedRequest};
 use crate::error::{Error, Result};
 use serde::Serialize;
@@ -474,13 +474,6 @@ pub struct BillingKeyResult {
     /// Every field of the reply, verbatim.
     #[serde(skip)]
     pub raw: Map<String, Value>,
-}
-
-/// A text field of a reply; empty (or blank) is absent. One body for the many fields read (code
-/// size: not inlined at each).
-#[inline(never)]
-pub(crate) fn text_field(raw: &Map<String, Value>, name: &str) -> Option<String> {
-    string_field(raw, name).filter(|v| !v.trim().is_empty())
 }
 
 /// `Y` / `N` flags; anything else is unknown.

@@ -26,11 +26,11 @@ pub const PAY_METHOD_VIRTUAL_ACCOUNT: &str = "VCNT";
 /// back after a billing-key issuance (§2.1, B: a captured mobile post-back).
 pub const PAY_METHOD_BILLING_KEY: &str = "BATCH";
 
-use super::approval::{check_amount_reported, new_expect, text_field};
+use super::approval::{check_amount_reported, new_expect};
 use super::fields::{check_code, check_order, check_order_text};
 use super::inquiry::PayType;
 use super::modify::{ResultWarning, read_amount};
-use super::reply::{RES_CD, ReplyShape, parse_success, parse_success_with};
+use super::reply::{RES_CD, ReplyShape, parse_success, parse_success_with, text_field};
 use super::{Expect, Merchant, Operation, PreparedRequest};
 use crate::error::{Error, Result};
 use serde::Serialize;

@@ -97,6 +97,13 @@ pub(crate) fn string_field(raw: &Map<String, Value>, name: &str) -> Option<Strin
     }
 }
 
+/// A text field of a reply; empty (or blank) is absent. One body for the many fields read (code
+/// size: not inlined at each).
+#[inline(never)]
+pub(crate) fn text_field(raw: &Map<String, Value>, name: &str) -> Option<String> {
+    string_field(raw, name).filter(|v| !v.trim().is_empty())
+}
+
 /// An amount sent as a string of digits or a number; empty or absent is `None`.
 pub(crate) fn amount_field(raw: &Map<String, Value>, name: &'static str) -> Result<Option<u64>> {
     let bad = || Error::ResponseMalformed("an amount in the reply is not a whole number");

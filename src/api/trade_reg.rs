@@ -8,9 +8,9 @@ pub const TRADE_REGISTER_PATH: &str = "/std/tradeReg/register";
 /// The mobile window's `pay_method`s (`AUTH`: billing-key issuance).
 pub const TRADE_PAY_METHODS: &[&str] = &["CARD", "BANK", "VCNT", "MOBX", "TPNT", "GIFT", "AUTH"];
 
-use super::approval::{new_expect, text_field};
+use super::approval::new_expect;
 use super::fields::{check_order, validate_text};
-use super::reply::{ReplyShape, parse_success_with};
+use super::reply::{ReplyShape, parse_success_with, text_field};
 use super::{Expect, Merchant, Operation, PreparedRequest};
 use crate::error::{Error, Result};
 use serde::Serialize;
