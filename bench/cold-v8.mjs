@@ -23,7 +23,8 @@ const KEY = path.join(root, 'tests/fixtures/kcp/splPrikeyPKCS8.pem');
 const pkcs8 = path.join(out, 'key.pkcs8.der');
 fs.writeFileSync(pkcs8, crypto.createPrivateKey({ key: fs.readFileSync(KEY, 'utf8'), passphrase: 'changeit' }).export({ type: 'pkcs8', format: 'der' }));
 const child = path.join(here, 'cold/child.mjs');
-const entry = path.join(pkg, 'src/node.js');
+// What `import 'kcp-wasm'` loads on Node (the bundled ESM entry; src/ for a build from before it).
+const entry = ['dist/node.mjs', 'src/node.js'].map((f) => path.join(pkg, f)).find((f) => fs.existsSync(f));
 const run = (flags, extra = {}) => {
   const r = spawnSync(process.execPath, [...flags, child, 'kcp', entry, KEY, 'changeit', pkcs8], { encoding: 'utf8', cwd: out, ...extra });
   if (r.status !== 0) throw new Error(r.stderr);

@@ -42,14 +42,18 @@ function median(xs) {
 
 const bin = (name) => path.join(root, 'node_modules/.bin', name);
 const RUNTIMES = [
-  { id: 'node', label: `Node ${process.version}`, cmd: process.execPath, pre: [], entry: 'src/node.js' },
-  { id: 'deno', label: 'Deno', cmd: bin('deno'), pre: ['run', '--quiet', '--allow-read', '--allow-env'], entry: 'src/deno.js' },
-  { id: 'bun', label: 'Bun', cmd: bin('bun'), pre: ['run'], entry: 'src/bun.js' },
+  { id: 'node', label: `Node ${process.version}`, cmd: process.execPath, pre: [], entry: ['dist/node.mjs', 'src/node.js'] },
+  { id: 'deno', label: 'Deno', cmd: bin('deno'), pre: ['run', '--quiet', '--allow-read', '--allow-env'], entry: ['src/deno.js'] },
+  { id: 'bun', label: 'Bun', cmd: bin('bun'), pre: ['run'], entry: ['dist/bun.mjs', 'src/bun.js'] },
 ];
 for (const rt of RUNTIMES.slice(1)) {
   const v = spawnSync(rt.cmd, ['--version'], { encoding: 'utf8' });
   rt.label = `${rt.label} ${(v.stdout || '').split('\n')[0].replace(/^deno /, '').replace(/ \(.*/, '').trim()}`;
 }
+
+// The package's entry for a runtime: the first of `files` the build has (`package.json` maps
+// Node and Bun to the bundled dist/*.mjs; a build from before that has only src/).
+const entryIn = (dir, files) => path.join(dir, files.find((f) => fs.existsSync(path.join(dir, f))) ?? files.at(-1));
 
 function prepare(outDir) {
   fs.mkdirSync(outDir, { recursive: true });
@@ -68,7 +72,7 @@ async function runProcesses({ builds, rounds, prep, runtimes }) {
   const RTS = RUNTIMES.filter((rt) => !runtimes || runtimes.includes(rt.id));
   for (const rt of RTS) {
     const contenders = [
-      ...builds.map((b) => ({ id: b.id, label: b.label, kind: 'kcp', entry: path.join(b.dir, rt.entry) })),
+      ...builds.map((b) => ({ id: b.id, label: b.label, kind: 'kcp', entry: entryIn(b.dir, rt.entry) })),
       { id: 'node-crypto', label: 'node:crypto createPrivateKey + sign', kind: 'node-crypto', entry: '-' },
       { id: 'webcrypto', label: 'WebCrypto importKey (PKCS#8) + sign', kind: 'webcrypto', entry: '-' },
     ];

@@ -11,7 +11,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { inspect } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { KcpSigner, KcpError } from 'kcp-wasm';
+// The package's sources rather than `kcp-wasm` (whose Node entry is one bundled file with its own
+// copy of the glue): the memory tests below read the wasm memory of the very instance that signs.
+import { KcpSigner, KcpError } from '../../pkg/src/node.js';
 import { initSync as facade } from '../../pkg/dist/wasm/kcp_wasm.js';
 import { KCP, fixture, fixturesDir, manifest, root } from './helpers.mjs';
 

@@ -44,6 +44,8 @@ test('the tarball holds the wasm, the entries, the types and the CLI, and nothin
     'dist/wasm/kcp_wasm.js',
     'src/wasm-file.js',
     'dist/node.cjs',
+    'dist/node.mjs',
+    'dist/bun.mjs',
     'dist/index.d.cts',
     'dist/testing/index.d.cts',
     'types/index.d.ts',
