@@ -21,7 +21,7 @@ const input = process.argv[2];
 if (!input) throw new Error('usage: node bench/wasm-areas.mjs file.wasm (wasm-bindgen output, before wasm-opt)');
 const bytes = fs.readFileSync(input);
 // scripts/build.sh's wasm-opt flags for the default module.
-const FLAGS = ['-Oz', '--converge', '--strip-producers', '--strip-target-features', '--strip-debug',
+const FLAGS = ['-Oz', '--converge', '--one-caller-inline-max-function-size', '0', '--strip-producers', '--strip-target-features', '--strip-debug',
   '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals',
   '--enable-reference-types', '--enable-multivalue', '--enable-simd'];
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wasm-areas-'));
