@@ -391,7 +391,7 @@ impl Number {
     /// `Number("1e" + n)`, which costs the module no table. `Err` is the text itself: an integer
     /// beyond ±(2^53 − 1), which serde_json kept whole and the JavaScript layer as a string.
     // The JavaScript facade's (and the tests').
-    #[allow(dead_code)]
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub(crate) fn js_value(&self, pow10: impl Fn(u32) -> f64) -> Result<f64, &str> {
         const MAX_SAFE: u64 = (1 << 53) - 1;
         let (positive, kind) = serde_parts(&self.0).ok_or(self.0.as_str())?;
@@ -464,7 +464,7 @@ impl serde::Serialize for Number {
 
 /// How serde_json read a number's text: an integer (sign apart) it kept whole, or the decimal
 /// parts it computed an `f64` from.
-#[allow(dead_code)]
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 enum Parts {
     /// No fraction or exponent, and in `u64` (positive) or `i64` (negative, not `-0`).
     Integer(u64),
@@ -655,13 +655,25 @@ impl Object {
 }
 
 impl Object {
-    /// The object of entries read in this order, as [`Object::insert`] would make it (a repeated
-    /// key keeps its first place and takes its last value), in O(n log n) for a large one: a
-    /// reply of a megabyte of distinct keys must not cost O(n²) key comparisons.
-    fn from_entries(mut entries: Vec<(String, Value)>) -> Object {
+    /// The object of `entries` inserted in this order, as [`Object::insert`] would make it (a
+    /// repeated key keeps its first place and takes its last value), in O(n log n) for a large
+    /// one: a megabyte of distinct keys must not cost O(n²) key comparisons. `None` when
+    /// `conflict(earlier, later)` holds for two successive values of one key.
+    pub(crate) fn from_entries_unless(
+        mut entries: Vec<(String, Value)>,
+        conflict: impl Fn(&Value, &Value) -> bool,
+    ) -> Option<Object> {
         let n = entries.len();
         if n <= 32 {
-            return entries.into_iter().collect();
+            let mut object = Object::new();
+            for (key, value) in entries {
+                match object.get_mut(&key) {
+                    Some(slot) if conflict(slot, &value) => return None,
+                    Some(slot) => *slot = value,
+                    None => object.entries.push((key, value)),
+                }
+            }
+            return Some(object);
         }
         // The positions ordered by (key, position): each key's positions are then a run.
         let mut order: Vec<usize> = (0..n).collect();
@@ -671,6 +683,13 @@ impl Object {
         let mut run = 0;
         for i in 1..=n {
             if i == n || entries[order[i]].0 != entries[order[run]].0 {
+                let positions = &order[run..i];
+                if positions
+                    .windows(2)
+                    .any(|w| conflict(&entries[w[0]].1, &entries[w[1]].1))
+                {
+                    return None;
+                }
                 source[order[run]] = order[i - 1];
                 for &later in &order[run + 1..i] {
                     source[later] = usize::MAX;
@@ -688,7 +707,7 @@ impl Object {
                 object.entries.push((key, std::mem::take(value)));
             }
         }
-        object
+        Some(object)
     }
 }
 
@@ -917,7 +936,8 @@ impl Parser<'_> {
                     }
                 }
                 self.depth -= 1;
-                Ok(Value::Object(Object::from_entries(entries)))
+                let object = Object::from_entries_unless(entries, |_, _| false);
+                Ok(Value::Object(object.unwrap_or_default()))
             }
             _ => Err(ParseError),
         }
