@@ -379,8 +379,8 @@ impl Number {
         self.0.parse().ok()
     }
 
-    /// The value as the nearest `f64` (Rust's own, correctly rounded reading of the text).
-    /// Always `Some`: the reader refuses numbers beyond `f64`'s range.
+    /// The value as the nearest `f64`: Rust's own, correctly rounded reading of the text (which
+    /// for a long fraction or a large exponent can be an ulp from serde_json's). Always `Some`.
     pub fn as_f64(&self) -> Option<f64> {
         self.0.parse().ok()
     }
@@ -525,7 +525,7 @@ fn serde_parts(text: &str) -> Option<(bool, Parts)> {
                 break;
             }
             significand = significand * 10 + d;
-            exponent -= 1;
+            exponent = exponent.saturating_sub(1);
         }
     }
     if matches!(b.get(i), Some(b'e' | b'E')) {
