@@ -182,3 +182,30 @@ pub(crate) fn parse_success_with(
     }
     Ok((raw, code, message))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_read_numbers_as_written() {
+        let (raw, _) = parse_success(
+            r#"{"res_cd":"0000","n":12,"neg":-7,"f":1.50,"e":1e3,"big":12345678901234567890,"s":" x "}"#,
+        )
+        .unwrap();
+        let field = |name| string_field(&raw, name);
+        assert_eq!(field("n").as_deref(), Some("12"));
+        assert_eq!(field("neg").as_deref(), Some("-7"));
+        // A fraction or an exponent as KCP wrote it (serde_json wrote its own float: "1.5",
+        // "1000.0").
+        assert_eq!(field("f").as_deref(), Some("1.50"));
+        assert_eq!(field("e").as_deref(), Some("1e3"));
+        // Quoted before reading: a string of the digits.
+        assert_eq!(raw["big"], "12345678901234567890");
+        assert_eq!(text_field(&raw, "s").as_deref(), Some(" x "));
+        assert_eq!(amount_field(&raw, "n"), Ok(Some(12)));
+        assert!(amount_field(&raw, "f").is_err());
+        assert!(amount_field(&raw, "e").is_err());
+        assert!(amount_field(&raw, "neg").is_err());
+    }
+}
