@@ -53,7 +53,7 @@ pub enum Error {
         /// KCP's English message, when it sent one.
         res_en_msg: Option<String>,
         /// The whole reply, for logging and support (big integers as strings, as in results).
-        raw: Box<serde_json::Map<String, serde_json::Value>>,
+        raw: Box<crate::json::Object>,
     },
     /// The reply is not a JSON object with a `res_cd`.
     ResponseMalformed(&'static str),

@@ -42,6 +42,7 @@ mod asn1;
 mod cert;
 mod ct;
 mod error;
+pub mod json;
 mod key;
 mod pem;
 mod public_key;

@@ -68,8 +68,8 @@ pub(crate) use super::modify::read_amount;
 use super::reply::{parse_success, string_field, text_field};
 use super::{Expect, Merchant, Operation, PreparedRequest};
 use crate::error::{Error, Result};
+use crate::json::Object;
 use serde::Serialize;
-use serde_json::{Map, Value};
 
 /// Longest `enc_data` / `enc_info` accepted, in bytes: KCP's are a few kilobytes at most.
 pub const MAX_ENC_LEN: usize = 64 * 1024;
@@ -91,7 +91,7 @@ pub const MAX_ENC_LEN: usize = 64 * 1024;
 ///     order_id: Some("ORDER-1".into()),
 /// })?;
 /// assert_eq!(request.url, "https://stg-spl.kcp.co.kr/gw/enc/v1/payment");
-/// let body: serde_json::Value = serde_json::from_str(&request.body).unwrap();
+/// let body: kcp_wasm::json::Value = request.body.parse().unwrap();
 /// assert_eq!(body["ordr_mony"], "1004");
 /// assert!(body.get("kcp_sign_data").is_none());
 /// let result = kcp_wasm::parse_payment_response(
@@ -449,7 +449,7 @@ pub struct PaymentResult {
     /// Every field of the reply, verbatim; integers beyond ±(2^53 − 1) as strings of their
     /// digits.
     #[serde(skip)]
-    pub raw: Map<String, Value>,
+    pub raw: Object,
 }
 
 /// A successful billing-key issuance. The reply has no `tno`, and no card number.
@@ -473,11 +473,11 @@ pub struct BillingKeyResult {
     pub card_bank_code: Option<String>,
     /// Every field of the reply, verbatim.
     #[serde(skip)]
-    pub raw: Map<String, Value>,
+    pub raw: Object,
 }
 
 /// `Y` / `N` flags; anything else is unknown.
-fn yes_no(raw: &Map<String, Value>, name: &str) -> Option<bool> {
+fn yes_no(raw: &Object, name: &str) -> Option<bool> {
     match string_field(raw, name)?.trim() {
         "Y" | "y" => Some(true),
         "N" | "n" => Some(false),
@@ -542,11 +542,7 @@ pub fn parse_payment_response(text: &str, expect: &Expect) -> Result<PaymentResu
 }
 
 /// The typed payment result of a successful reply's fields.
-pub(crate) fn payment_from_raw(
-    raw: Map<String, Value>,
-    res_msg: String,
-    expect: &Expect,
-) -> PaymentResult {
+pub(crate) fn payment_from_raw(raw: Object, res_msg: String, expect: &Expect) -> PaymentResult {
     let mut warnings = Vec::new();
     let s = |name: &str| text_field(&raw, name);
     let tno = s("tno");
@@ -597,7 +593,7 @@ pub(crate) fn payment_from_raw(
         escrow: yes_no(&raw, "escw_yn"),
         partial_cancel_allowed: yes_no(&raw, "partcanc_yn"),
         warnings: Vec::new(),
-        raw: Map::new(),
+        raw: Object::new(),
     };
     match method {
         "card" => {
@@ -695,11 +691,11 @@ pub(crate) mod tests {
     }
 
     /// The body's keys in order, and the body.
-    pub(crate) fn body(request: &PreparedRequest) -> (Vec<String>, Map<String, Value>) {
-        let Value::Object(map) = serde_json::from_str(&request.body).unwrap() else {
+    pub(crate) fn body(request: &PreparedRequest) -> (Vec<String>, Object) {
+        let crate::json::Value::Object(map) = crate::json::parse(&request.body).unwrap() else {
             panic!("not an object")
         };
-        (map.keys().cloned().collect(), map)
+        (map.keys().map(str::to_string).collect(), map)
     }
 
     fn approval() -> Approval {

@@ -33,8 +33,8 @@ use super::modify::{ResultWarning, read_amount};
 use super::reply::{RES_CD, ReplyShape, parse_success, parse_success_with, text_field};
 use super::{Expect, Merchant, Operation, PreparedRequest};
 use crate::error::{Error, Result};
+use crate::json::Object;
 use serde::Serialize;
-use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
 /// The buyer fields the hub requests send (`buyr_name`, `buyr_mail`, `buyr_tel2`, `cust_ip`);
@@ -127,7 +127,7 @@ fn check_key(field: &'static str, value: &str) -> Result<()> {
 ///     ..BillingCharge::default()
 /// })?;
 /// assert!(request.moves_money);
-/// let body: serde_json::Value = serde_json::from_str(&request.body).unwrap();
+/// let body: kcp_wasm::json::Value = request.body.parse().unwrap();
 /// assert_eq!((body["card_mny"].as_str(), body["quota"].as_str()), (Some("9900"), Some("00")));
 /// # Ok::<(), kcp_wasm::Error>(())
 /// ```
@@ -522,7 +522,7 @@ pub struct BillingKeyDeleteResult {
     pub res_msg: String,
     /// Every field of the reply, verbatim.
     #[serde(skip)]
-    pub raw: Map<String, Value>,
+    pub raw: Object,
 }
 
 /// A successful virtual-account issuance: the account the buyer must pay into.
@@ -567,7 +567,7 @@ pub struct VirtualAccountResult {
     pub warnings: Vec<ResultWarning>,
     /// Every field of the reply, verbatim.
     #[serde(skip)]
-    pub raw: Map<String, Value>,
+    pub raw: Object,
 }
 
 /// The shape of a virtual-account issuance's reply: `0000` or `V000` (sources conflict, §3.2).

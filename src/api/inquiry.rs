@@ -6,7 +6,7 @@ use super::fields::{validate_site_cd, validate_tno};
 use super::reply::{parse_success, string_field};
 use super::{Expect, Merchant, Operation, PreparedRequest};
 use crate::error::{Error, Result};
-use serde_json::{Map, Value};
+use crate::json::Object;
 
 /// Path of the transaction inquiry endpoint (KCP's spelling).
 pub const INQUIRY_PATH: &str = "/std/inquery";
@@ -151,7 +151,7 @@ pub struct InquiryResult {
     pub tno: Option<String>,
     /// Every field of the reply, verbatim; integers beyond ±(2^53 − 1), which JavaScript cannot
     /// hold exactly, as strings of their digits.
-    pub raw: Map<String, Value>,
+    pub raw: Object,
 }
 
 /// Reads a reply to an inquiry. A reply about another `tno` is [`Error::ResponseInconsistent`].

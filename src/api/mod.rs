@@ -61,6 +61,7 @@ pub use trade_reg::{
 
 use crate::cert::Certificate;
 use crate::error::{Error, Result};
+use crate::json::Object;
 use crate::key::MerchantKey;
 
 /// KCP's production host.
@@ -266,7 +267,7 @@ pub struct Expect {
 /// assert_eq!(request.url, "https://stg-spl.kcp.co.kr/std/inquery");
 /// assert_eq!((request.method, request.moves_money), ("POST", false));
 /// assert_eq!(request.operation, Operation::Inquiry);
-/// let body: serde_json::Value = serde_json::from_str(&request.body).unwrap();
+/// let body: kcp_wasm::json::Value = request.body.parse().unwrap();
 /// assert!(body["kcp_sign_data"].as_str().is_some_and(|s| s.len() == 344));
 /// # Ok::<(), kcp_wasm::Error>(())
 /// ```
@@ -397,7 +398,7 @@ impl std::fmt::Debug for PreparedRequest {
 /// })?;
 /// assert_eq!(request.url, "https://stg-spl.kcp.co.kr/gw/mod/v1/cancel");
 /// assert_eq!(request.plaintext, "T0000^21234567890123^STPC");
-/// let body: serde_json::Value = serde_json::from_str(&request.body).unwrap();
+/// let body: kcp_wasm::json::Value = request.body.parse().unwrap();
 /// assert_eq!(body["mod_mny"], "5000");
 /// assert_eq!(body["rem_mny"], "30000");
 /// assert_eq!(request.expect.remaining_after, Some(25_000));
@@ -494,19 +495,19 @@ impl Merchant {
         moves_money: bool,
         expect: Expect,
     ) -> Result<PreparedRequest> {
-        let mut body = serde_json::Map::new();
-        body.insert("site_cd".into(), self.site_cd.clone().into());
-        body.insert("tno".into(), tno.into());
-        body.insert("kcp_cert_info".into(), self.cert_info.clone().into());
-        body.insert("kcp_sign_data".into(), self.key.sign(&plaintext)?.into());
+        let mut body = Object::new();
+        body.insert("site_cd", self.site_cd.as_str());
+        body.insert("tno", tno);
+        body.insert("kcp_cert_info", self.cert_info.as_str());
+        body.insert("kcp_sign_data", self.key.sign(&plaintext)?);
         for (name, value) in fields {
-            body.insert(name, value.into());
+            body.insert(name, value);
         }
         Ok(PreparedRequest {
             url: format!("{}{path}", self.base_url),
             method: HTTP_METHOD,
             headers: REQUEST_HEADERS,
-            body: serde_json::Value::Object(body).to_string(),
+            body: body.to_string(),
             operation: expect.operation,
             moves_money,
             plaintext,
@@ -525,17 +526,17 @@ impl Merchant {
         expect: Expect,
         order_id: Option<String>,
     ) -> PreparedRequest {
-        let mut body = serde_json::Map::new();
-        body.insert("site_cd".into(), self.site_cd.clone().into());
-        body.insert("kcp_cert_info".into(), self.cert_info.clone().into());
+        let mut body = Object::new();
+        body.insert("site_cd", self.site_cd.as_str());
+        body.insert("kcp_cert_info", self.cert_info.as_str());
         for (name, value) in fields {
-            body.insert(name.into(), value.into());
+            body.insert(name, value);
         }
         PreparedRequest {
             url: format!("{}{path}", self.base_url),
             method: HTTP_METHOD,
             headers: REQUEST_HEADERS,
-            body: serde_json::Value::Object(body).to_string(),
+            body: body.to_string(),
             operation: expect.operation,
             moves_money: expect.operation.moves_money(),
             plaintext: String::new(),

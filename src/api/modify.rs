@@ -6,7 +6,7 @@ use super::fields::{check_amount, check_code, validate_site_cd, validate_text, v
 use super::reply::{amount_field, parse_success, string_field};
 use super::{Expect, Merchant, Operation, PreparedRequest};
 use crate::error::{Error, Result};
-use serde_json::{Map, Value};
+use crate::json::{Object, Value};
 
 /// Path of the cancel / refund / modification endpoint.
 pub const MODIFY_PATH: &str = "/gw/mod/v1/cancel";
@@ -517,7 +517,7 @@ pub struct ModifyResult {
     pub warnings: Vec<ResultWarning>,
     /// Every field of the reply, verbatim; integers beyond ±(2^53 − 1), which JavaScript cannot
     /// hold exactly, as strings of their digits.
-    pub raw: Map<String, Value>,
+    pub raw: Object,
 }
 
 /// Something wrong with a reply in which KCP said the change was applied (`res_cd` `0000`).
@@ -658,7 +658,7 @@ pub fn parse_modify_response(text: &str, expect: &Expect) -> Result<ModifyResult
 
 /// An amount of a successful reply: unreadable values become a warning and `None`.
 pub(crate) fn read_amount(
-    raw: &Map<String, Value>,
+    raw: &Object,
     name: &'static str,
     warnings: &mut Vec<ResultWarning>,
 ) -> Option<u64> {

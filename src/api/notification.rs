@@ -7,7 +7,7 @@ use super::Environment;
 use super::euc_kr;
 use super::reply::amount_digits;
 use crate::error::{Error, Result};
-use serde_json::{Map, Value};
+use crate::json::{Object, Value};
 
 /// A `tx_cd` of a notification and what it notifies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -252,7 +252,7 @@ pub struct Notification {
     /// What the `tx_cd` adds.
     pub detail: NotificationDetail,
     /// Every field, decoded, verbatim (each a JSON string, as in the other results' `raw`).
-    pub raw: Map<String, Value>,
+    pub raw: Object,
 }
 
 fn malformed(field: Option<&'static str>, reason: &'static str) -> Error {
@@ -332,7 +332,7 @@ fn decode_text(bytes: Vec<u8>, euc_kr: bool) -> Result<String> {
 /// with `charset`). The same name twice with the same value counts once; with different values it
 /// is `NOTIFICATION_MALFORMED` (KCP never repeats a field, and frameworks disagree on which of
 /// two values wins).
-pub fn parse_form(body: &[u8], charset: Charset) -> Result<Map<String, Value>> {
+pub fn parse_form(body: &[u8], charset: Charset) -> Result<Object> {
     if body.len() > MAX_NOTIFICATION_BYTES {
         return Err(malformed(None, "the body is larger than 64 KiB"));
     }
@@ -352,25 +352,27 @@ pub fn parse_form(body: &[u8], charset: Charset) -> Result<Map<String, Value>> {
             !utf8 || two_byte_only
         }
     };
-    let mut fields = Map::new();
+    // The fields up to the first that cannot be decoded; a repetition among them is the first
+    // fault, else that field's. (Sorted, not looked up one by one: 64 KiB of distinct names must
+    // not cost O(n²) comparisons.)
+    let mut fields = Vec::with_capacity(pairs.len());
+    let mut undecodable = Ok(());
     for (name, value) in pairs {
-        let name = decode_text(name, euc_kr)?;
-        let value = decode_text(value, euc_kr)?;
-        match fields.get(&name) {
-            Some(existing) if existing.as_str() != Some(value.as_str()) => {
-                return Err(malformed(None, "a field is repeated with different values"));
-            }
-            Some(_) => {}
-            None => {
-                fields.insert(name, Value::String(value));
+        match decode_text(name, euc_kr).and_then(|n| Ok((n, decode_text(value, euc_kr)?))) {
+            Ok((name, value)) => fields.push((name, Value::String(value))),
+            Err(e) => {
+                undecodable = Err(e);
+                break;
             }
         }
     }
-    Ok(fields)
+    let fields = Object::from_entries_unless(fields, |a, b| a != b)
+        .ok_or_else(|| malformed(None, "a field is repeated with different values"))?;
+    undecodable.map(|()| fields)
 }
 
 /// A notification amount: digits (KCP pads to 12), surrounding spaces ignored; empty is `None`.
-fn amount(fields: &Map<String, Value>, name: &'static str) -> Result<Option<u64>> {
+fn amount(fields: &Object, name: &'static str) -> Result<Option<u64>> {
     match fields.get(name).and_then(Value::as_str) {
         None => Ok(None),
         Some(text) => amount_digits(text)
@@ -720,6 +722,41 @@ mod tests {
         assert_eq!(
             parse("tno=1&tno=2").unwrap_err().code(),
             "NOTIFICATION_MALFORMED"
+        );
+    }
+
+    #[test]
+    fn many_fields_and_repeats() {
+        // More than 32 fields: the sorted path. Order kept, repeats as with few fields.
+        let names: Vec<String> = (0..2000)
+            .map(|i| format!("f{}", (i * 7919) % 2000))
+            .collect();
+        let body: String = names.iter().map(|n| format!("&{n}={n}")).collect();
+        let n = parse(&format!("tno=1{body}&f5=f5")).unwrap();
+        assert_eq!(n.raw.len(), 2001);
+        assert!(n.raw.keys().skip(1).eq(names.iter().map(String::as_str)));
+        assert_eq!(n.raw["f5"], "f5");
+        let repeat = |tail: &str| {
+            let err = parse_notification(format!("tno=1{body}{tail}").as_bytes(), Charset::Utf8)
+                .unwrap_err();
+            err.to_string()
+        };
+        assert!(repeat("&f5=x").contains("repeated"));
+        // The first fault wins: a repetition before an undecodable field, or the field before
+        // a repetition.
+        assert!(repeat("&f5=x&g=%FF").contains("repeated"));
+        assert!(repeat("&g=%FF&f5=x").contains("UTF-8"));
+        assert!(
+            parse_notification(b"tno=1&a=1&a=2&g=%FF", Charset::Utf8)
+                .unwrap_err()
+                .to_string()
+                .contains("repeated")
+        );
+        assert!(
+            parse_notification(b"tno=1&g=%FF&a=1&a=2", Charset::Utf8)
+                .unwrap_err()
+                .to_string()
+                .contains("UTF-8")
         );
     }
 

@@ -2,7 +2,7 @@
 //! code a refusal carried verbatim, with integers JavaScript cannot hold exactly kept as strings.
 
 use crate::error::{Error, Result};
-use serde_json::{Map, Value};
+use crate::json::{Object, Value};
 
 /// Largest reply text read. KCP's replies are a few hundred bytes.
 const MAX_RESPONSE_LEN: usize = 1024 * 1024;
@@ -19,7 +19,7 @@ pub(crate) const RES_CD: ReplyShape = ReplyShape {
 };
 
 /// Parses the JSON object and splits success (`res_cd` `0000`) from refusal.
-pub(crate) fn parse_success(text: &str) -> Result<(Map<String, Value>, String)> {
+pub(crate) fn parse_success(text: &str) -> Result<(Object, String)> {
     parse_success_with(text, &RES_CD).map(|(raw, _, message)| (raw, message))
 }
 
@@ -89,10 +89,11 @@ fn quote_big_integers(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// A field as a string, whether KCP sent a string or a number.
-pub(crate) fn string_field(raw: &Map<String, Value>, name: &str) -> Option<String> {
+pub(crate) fn string_field(raw: &Object, name: &str) -> Option<String> {
     match raw.get(name)? {
         Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
+        // As written: an integer's digits (a fraction or an exponent as KCP wrote it).
+        Value::Number(n) => Some(n.as_str().to_string()),
         _ => None,
     }
 }
@@ -100,12 +101,12 @@ pub(crate) fn string_field(raw: &Map<String, Value>, name: &str) -> Option<Strin
 /// A text field of a reply; empty (or blank) is absent. One body for the many fields read (code
 /// size: not inlined at each).
 #[inline(never)]
-pub(crate) fn text_field(raw: &Map<String, Value>, name: &str) -> Option<String> {
+pub(crate) fn text_field(raw: &Object, name: &str) -> Option<String> {
     string_field(raw, name).filter(|v| !v.trim().is_empty())
 }
 
 /// An amount sent as a string of digits or a number; empty or absent is `None`.
-pub(crate) fn amount_field(raw: &Map<String, Value>, name: &'static str) -> Result<Option<u64>> {
+pub(crate) fn amount_field(raw: &Object, name: &'static str) -> Result<Option<u64>> {
     let bad = || Error::ResponseMalformed("an amount in the reply is not a whole number");
     match raw.get(name) {
         None | Some(Value::Null) => Ok(None),
@@ -152,13 +153,13 @@ pub(crate) struct ReplyShape {
 pub(crate) fn parse_success_with(
     text: &str,
     shape: &ReplyShape,
-) -> Result<(Map<String, Value>, String, String)> {
+) -> Result<(Object, String, String)> {
     if text.len() > MAX_RESPONSE_LEN {
         return Err(Error::ResponseMalformed("the reply is larger than 1 MiB"));
     }
     let text = quote_big_integers(text.trim_start_matches('\u{feff}'));
-    let value: Value = serde_json::from_str(&text)
-        .map_err(|_| Error::ResponseMalformed("the reply is not JSON"))?;
+    let value =
+        crate::json::parse(&text).map_err(|_| Error::ResponseMalformed("the reply is not JSON"))?;
     let Value::Object(raw) = value else {
         return Err(Error::ResponseMalformed("the reply is not a JSON object"));
     };
@@ -180,4 +181,31 @@ pub(crate) fn parse_success_with(
         });
     }
     Ok((raw, code, message))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_read_numbers_as_written() {
+        let (raw, _) = parse_success(
+            r#"{"res_cd":"0000","n":12,"neg":-7,"f":1.50,"e":1e3,"big":12345678901234567890,"s":" x "}"#,
+        )
+        .unwrap();
+        let field = |name| string_field(&raw, name);
+        assert_eq!(field("n").as_deref(), Some("12"));
+        assert_eq!(field("neg").as_deref(), Some("-7"));
+        // A fraction or an exponent as KCP wrote it (serde_json wrote its own float: "1.5",
+        // "1000.0").
+        assert_eq!(field("f").as_deref(), Some("1.50"));
+        assert_eq!(field("e").as_deref(), Some("1e3"));
+        // Quoted before reading: a string of the digits.
+        assert_eq!(raw["big"], "12345678901234567890");
+        assert_eq!(text_field(&raw, "s").as_deref(), Some(" x "));
+        assert_eq!(amount_field(&raw, "n"), Ok(Some(12)));
+        assert!(amount_field(&raw, "f").is_err());
+        assert!(amount_field(&raw, "e").is_err());
+        assert!(amount_field(&raw, "neg").is_err());
+    }
 }

@@ -13,8 +13,8 @@ use super::fields::{check_order, validate_text};
 use super::reply::{ReplyShape, parse_success_with, text_field};
 use super::{Expect, Merchant, Operation, PreparedRequest};
 use crate::error::{Error, Result};
+use crate::json::Object;
 use serde::Serialize;
-use serde_json::{Map, Value};
 
 /// Longest `Ret_URL`, in bytes.
 pub const MAX_RETURN_URL_LEN: usize = 1024;
@@ -76,7 +76,7 @@ pub struct TradeRegistrationResult {
     pub trace_no: Option<String>,
     /// Every field of the reply, verbatim.
     #[serde(skip)]
-    pub raw: Map<String, Value>,
+    pub raw: Object,
 }
 
 /// The reply's shape: CamelCase `Code` / `Message` (snake_case accepted too).

@@ -9,6 +9,7 @@ use crate::api::{
     Cancel, Environment, Inquiry, InquiryResult, Merchant as CoreMerchant, ModType, Modify,
     ModifyResult, PayType, PreparedRequest, Refund, RefundAccount, Reply, TaxSplit, read_key,
 };
+use crate::json::{Object as JsonObject, Value};
 use crate::{Certificate, Error, MerchantKey, ResultWarning};
 use js_sys::{Object, Reflect};
 use serde::Serialize;
@@ -143,7 +144,7 @@ impl Obj {
     }
     /// Sets `raw` (own data properties, even for a field named `__proto__`) and hands the
     /// object over.
-    fn raw(self, raw: serde_json::Map<String, serde_json::Value>) -> JsValue {
+    fn raw(self, raw: JsonObject) -> JsValue {
         self.set("raw", &map_to_js(&raw));
         self.0
     }
@@ -156,32 +157,16 @@ fn str_array(items: &[&str]) -> js_sys::Array {
 
 /// KCP's reply as a plain JS value, exactly: integers JavaScript cannot hold exactly (beyond
 /// ±(2^53 − 1)) become strings of their digits, other numbers become numbers. Cannot fail.
-fn json_to_js(value: &serde_json::Value) -> JsValue {
-    use serde_json::Value;
-    const MAX_SAFE: u64 = MAX_SAFE_INTEGER;
+fn json_to_js(value: &Value) -> JsValue {
     match value {
         Value::Null => JsValue::NULL,
         Value::Bool(b) => JsValue::from_bool(*b),
-        Value::Number(n) => {
-            if let Some(u) = n.as_u64() {
-                if u <= MAX_SAFE {
-                    return JsValue::from_f64(u as f64);
-                }
-            } else if let Some(i) = n.as_i64() {
-                if i.unsigned_abs() <= MAX_SAFE {
-                    return JsValue::from_f64(i as f64);
-                }
-            } else {
-                let text = n.to_string();
-                // A number written with a fraction or an exponent: JavaScript's reading of it.
-                if text.contains(['.', 'e', 'E'])
-                    && let Some(f) = n.as_f64().filter(|f| f.is_finite())
-                {
-                    return JsValue::from_f64(f);
-                }
-            }
-            JsValue::from_str(&n.to_string())
-        }
+        // The number serde_json read (which this facade used before): its digits scaled by a
+        // power of ten that JavaScript computes, so that no float reading is in the module.
+        Value::Number(n) => match n.js_value(|p| js_sys::parse_float(&format!("1e{p}"))) {
+            Ok(f) => JsValue::from_f64(f),
+            Err(digits) => JsValue::from_str(digits),
+        },
         Value::String(s) => JsValue::from_str(s),
         Value::Array(items) => items
             .iter()
@@ -193,7 +178,7 @@ fn json_to_js(value: &serde_json::Value) -> JsValue {
 }
 
 /// A JSON object of KCP's as a plain JS object (see [`json_to_js`]), read in place.
-fn map_to_js(map: &serde_json::Map<String, serde_json::Value>) -> JsValue {
+fn map_to_js(map: &JsonObject) -> JsValue {
     // Own data properties, even for a key such as `__proto__` (no setter is invoked).
     let entries = js_sys::Array::new();
     for (k, v) in map {
