@@ -165,7 +165,8 @@ def tokenize(cells, base, modulus, alt):
     """The cells as (class, extra bit count, extra bits). Class 0: no code point. Class 1: the
     code point after the last one of class 1 (`alt` before the first). Class 1 + n: offset + d,
     modulo `modulus`, where offset is the last cell's code point - `base` (0 before the first)
-    and d (0 < d < 2^16) has n bits, the n - 1 below the top one given as the extra bits."""
+    and d (0 < d < 2^16) has n bits, the n - 1 below the top one given as the extra bits.
+    Class 17 + n: offset - d, modulo `modulus`, when that d is shorter."""
     offset = 0
     tokens = []
     for cp in cells:
@@ -177,9 +178,13 @@ def tokenize(cells, base, modulus, alt):
         else:
             assert 0 <= cp - base < modulus, hex(cp)
             d = (cp - base - offset) % modulus
+            back = (offset - (cp - base)) % modulus
+            cls = 1
+            if back.bit_length() < d.bit_length():
+                d, cls = back, 17
             assert 0 < d < min(modulus, 0x10000)
             n = d.bit_length()
-            tokens.append((1 + n, n - 1, d - (1 << (n - 1))))
+            tokens.append((cls + n, n - 1, d - (1 << (n - 1))))
             offset = cp - base
     return tokens
 
@@ -256,9 +261,9 @@ def decode_area(stream, count, base, modulus, alt, lengths):
             cells.append(alt)
         else:
             d = 1
-            for _ in range(c - 2):
+            for _ in range((c - 2) % 16):
                 d = d << 1 | bit()
-            offset = (offset + d) % modulus
+            offset = (offset + (d if c < 18 else -d)) % modulus
             cells.append(base + offset)
     return cells
 

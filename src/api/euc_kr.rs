@@ -20,9 +20,9 @@ use table::{AREAS, HANGUL_KS};
 
 /// Rows of symbols or Hanja, coded in `bits` (see `scripts/gen-euc-kr.py`), cell after cell: each
 /// is a class, Huffman-coded. Class 0: no code point. Class 1: the code point after the last one of
-/// class 1 (`alt` + 1 for the first). Class 1 + n: `base` + (offset + d) % `modulus`, where
-/// offset is that of the last such cell (0 before the first) and d has n bits, the top one
-/// implied and the n - 1 others following the class.
+/// class 1 (`alt` + 1 for the first). Class 1 + n, n ≤ 16: `base` + (offset + d) % `modulus`,
+/// where offset is that of the last such cell (0 before the first) and d has n bits, the top
+/// one implied and the n - 1 others following the class; class 17 + n: the same with offset - d.
 struct Area {
     /// The lead byte of the first row.
     lead: u8,
@@ -217,10 +217,10 @@ fn expand(area: &Area) -> [u16; MAX_CELLS] {
                 alt
             }
             class => {
-                let n = u32::from(class - 1).min(16);
+                let n = u32::from(class - 2) % 16 + 1;
                 let d = 1 << (n - 1) | bits.take(n - 1);
-                // d < modulus (the generator checks), so one subtraction reduces the sum.
-                offset += d;
+                // 0 < d < modulus (the generator checks): one subtraction reduces the sum.
+                offset += if class < 18 { d } else { area.modulus - d };
                 if offset >= area.modulus {
                     offset -= area.modulus;
                 }
