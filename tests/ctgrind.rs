@@ -18,11 +18,15 @@
 //! Outside valgrind the client requests are no-ops, and the run is an ordinary test that the
 //! signatures equal the `rsa` crate's (deterministic PKCS#1 v1.5).
 
+#[path = "support/rsa_values.rs"]
+mod rsa_values;
+
 use std::path::PathBuf;
 
-use kcp_wasm::rsa_fast::{BLINDING_USES, CrtKey, RsaValues, SignError};
+use kcp_wasm::rsa_fast::{BLINDING_USES, CrtKey, SignError};
 use rsa::pkcs8::DecodePrivateKey as _;
 use rsa::signature::{SignatureEncoding as _, Signer as _};
+use rsa_values::values_of;
 
 /// Valgrind's client requests (valgrind.h, memcheck.h), amd64: a magic instruction sequence
 /// that is a no-op on a real CPU and a call into the tool under valgrind.
@@ -83,7 +87,7 @@ fn fixtures() -> PathBuf {
 fn sign_with_secret_key(name: &str, file: &str) {
     let pem = std::fs::read_to_string(fixtures().join(file)).expect("fixture");
     let reference = rsa::PrivateKey::from_pkcs8_pem(&pem).expect("fixture");
-    let values = RsaValues::of(&reference).expect("two primes, CRT values");
+    let values = values_of(&reference).expect("two primes, CRT values");
     for value in values.private() {
         valgrind::secret(value);
     }

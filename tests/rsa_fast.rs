@@ -5,6 +5,9 @@
 //! Randomized: every run draws new messages and ciphertexts (the seed is printed, and
 //! `RSA_FAST_SEED=<n>` replays a run). Sizes are kept small because debug builds are slow.
 
+#[path = "support/rsa_values.rs"]
+mod rsa_values;
+
 use std::fs;
 use std::path::PathBuf;
 
@@ -14,6 +17,7 @@ use kcp_wasm::rsa_fast::CrtKey;
 use rsa::pkcs8::DecodePrivateKey as _;
 use rsa::signature::{SignatureEncoding as _, Signer as _};
 use rsa::traits::PublicKeyParts as _;
+use rsa_values::{crt_key_of, values_of};
 
 fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -66,7 +70,7 @@ fn random_messages_sign_exactly_like_the_rsa_crate() {
     for &(rel, count) in KEYS {
         let (reference, key) = load(rel);
         assert!(
-            CrtKey::from_rsa(&reference).is_some(),
+            crt_key_of(&reference).is_some(),
             "{rel}: rsa_fast must handle this key"
         );
         let signer = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(reference);
@@ -153,7 +157,7 @@ fn raw_private_operation_inverts_the_public_one() {
     let mut rng = Rng::new("raw_private_operation_inverts_the_public_one");
     for &(rel, count) in KEYS {
         let (reference, _) = load(rel);
-        let fast = CrtKey::from_rsa(&reference).expect("handled");
+        let fast = crt_key_of(&reference).expect("handled");
         let n = reference.n().to_be_bytes();
         let n = &n[n.iter().position(|&b| b != 0).unwrap()..];
         let k = n.len();
@@ -229,7 +233,7 @@ fn swapped_primes_sign_the_same() {
             reference.e().clone(),
         )
         .expect("the same key, primes swapped");
-        let fast = CrtKey::from_rsa(&swapped).expect("handled");
+        let fast = crt_key_of(&swapped).expect("handled");
         let signer = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(reference.clone());
         for _ in 0..2 {
             let message = rng.bytes(40);
@@ -264,7 +268,7 @@ fn fresh_openssl_keys_sign_like_the_rsa_crate() {
         let reference = rsa::PrivateKey::from_pkcs8_pem(&pem).expect("OpenSSL's key");
         let key = MerchantKey::from_pem(&pem, "").expect("kcp-wasm reads it");
         assert!(
-            CrtKey::from_rsa(&reference).is_some(),
+            crt_key_of(&reference).is_some(),
             "{bits}-bit key not handled"
         );
         let signer = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(reference);
@@ -336,7 +340,7 @@ fn inconsistent_key_values_are_refused() {
     use kcp_wasm::rsa_fast::{PartsError, RsaParts};
     for &(rel, _) in KEYS {
         let (reference, _) = load(rel);
-        let values = kcp_wasm::rsa_fast::RsaValues::of(&reference).expect("two primes");
+        let values = values_of(&reference).expect("two primes");
         let parts = values.parts();
         let RsaParts {
             n,
@@ -409,7 +413,7 @@ fn inconsistent_key_values_are_refused() {
 fn load_crt(rel: &str) -> (rsa::PrivateKey, CrtKey) {
     let pem = fs::read_to_string(fixtures().join(rel)).unwrap();
     let reference = rsa::PrivateKey::from_pkcs8_pem(&pem).unwrap();
-    let fast = CrtKey::from_rsa(&reference).expect("handled");
+    let fast = crt_key_of(&reference).expect("handled");
     (reference, fast)
 }
 

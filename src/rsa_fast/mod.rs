@@ -57,7 +57,8 @@
 //!   to 2070 bits (every KCP key) `s^e mod n` runs on the 74-limb Montgomery arithmetic this
 //!   module already has for RSA-4096's primes (about 0.1 ms in wasm against 0.26 ms through the
 //!   `rsa` crate); larger moduli use a plain variable-time Montgomery product on 32-bit limbs
-//!   (`public.rs`: every input there is public).
+//!   (`public.rs`: every input there is public). The same public operation verifies signatures
+//!   for `PublicKey::verify`.
 //! - Key material (primes, CRT exponents, Montgomery constants, the blinding pair) is zeroized
 //!   on drop; temporaries holding powers of the message are zeroized after use.
 //!
@@ -88,11 +89,11 @@ mod check;
 mod mont;
 mod public;
 
+pub(crate) use public::PublicOp;
+
 use crate::asn1::{bit_length, strip_zeros};
 use crate::ct;
-use mont::{Field, LIMB_BITS, MASK, limbs_from_be, limbs_to_be, wide_from_be};
-#[cfg(any(test, feature = "internals"))]
-use rsa::traits::{PrivateKeyParts as _, PublicKeyParts as _};
+use mont::{Field, LIMB_BITS, MASK, limbs_to_be, wide_from_be};
 use std::sync::Mutex;
 use zeroize::Zeroize;
 
@@ -101,6 +102,25 @@ const SHA256_DIGEST_INFO: [u8; 19] = [
     0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05,
     0x00, 0x04, 0x20,
 ];
+
+/// `EM` of RSASSA-PKCS1-v1_5 with SHA-256 (RFC 8017, 9.2) for a `k`-byte modulus:
+/// `0x00 || 0x01 || PS (0xff…) || 0x00 || DigestInfo || SHA-256(message)`; `None` when `k` is
+/// too short to hold it (below 62 bytes). What a signature opens to, for signing and verifying.
+pub(crate) fn encode_pkcs1v15_sha256(message: &[u8], k: usize) -> Option<Vec<u8>> {
+    use sha2::Digest as _;
+    let hash = sha2::Sha256::digest(message);
+    let t_len = SHA256_DIGEST_INFO.len() + hash.len();
+    if k < t_len + 11 {
+        return None;
+    }
+    let mut em = vec![0xffu8; k];
+    em[0] = 0;
+    em[1] = 1;
+    em[k - t_len - 1] = 0;
+    em[k - t_len..k - hash.len()].copy_from_slice(&SHA256_DIGEST_INFO);
+    em[k - hash.len()..].copy_from_slice(&hash);
+    Some(em)
+}
 
 /// How many signatures one blinding value serves (squared between them) before a fresh one is
 /// drawn.
@@ -134,15 +154,7 @@ pub struct CrtKey {
     e: u64,
     /// Montgomery arithmetic modulo `n`, to check every signature before it leaves
     /// (`s^e mod n = EM`).
-    check_n: CheckN,
-}
-
-/// Arithmetic modulo `n` for the signature check.
-enum CheckN {
-    /// `n` fits the largest fixed size (up to 2070 bits: every KCP key).
-    Fixed(Box<Field<LARGE, { 2 * LARGE }>>),
-    /// Larger moduli.
-    Wide(public::Modulus),
+    check_n: PublicOp,
 }
 
 impl std::fmt::Debug for CrtKey {
@@ -185,8 +197,10 @@ pub struct RsaParts<'a> {
     pub qinv: &'a [u8],
 }
 
-/// An `rsa` private key's PKCS#1 values as owned big-endian bytes, wiped on drop: what the tests
-/// (and the valgrind harness, which marks the private ones secret first) build [`RsaParts`] from.
+/// A private key's PKCS#1 values as owned big-endian bytes, wiped on drop: what the tests (and
+/// the valgrind harness, which marks the private ones secret first) build [`RsaParts`] from,
+/// taking them from their reference `rsa` key (`rsa` is a dev-dependency only:
+/// `tests/support/rsa_values.rs` fills this).
 #[cfg(any(test, feature = "internals"))]
 pub struct RsaValues {
     /// `n, e, d, p, q, dP, dQ, qInv`, in `RSAPrivateKey`'s order.
@@ -195,26 +209,6 @@ pub struct RsaValues {
 
 #[cfg(any(test, feature = "internals"))]
 impl RsaValues {
-    /// The values of a two-prime key with its CRT values; `None` otherwise.
-    pub fn of(key: &rsa::PrivateKey) -> Option<Self> {
-        let primes = key.primes();
-        if primes.len() != 2 {
-            return None;
-        }
-        let values = [
-            key.n().to_be_bytes(),
-            key.e().to_be_bytes(),
-            key.d().to_be_bytes(),
-            primes[0].to_be_bytes(),
-            primes[1].to_be_bytes(),
-            key.dp()?.to_be_bytes(),
-            key.dq()?.to_be_bytes(),
-            key.crt_coefficient()?.to_be_bytes(),
-        ]
-        .map(|b| b.to_vec());
-        Some(Self { values })
-    }
-
     /// The private values (`d, p, q, dP, dQ, qInv`).
     pub fn private(&self) -> &[Vec<u8>] {
         &self.values[2..]
@@ -285,24 +279,13 @@ impl CrtKey {
             return Err(PartsError::Unsupported);
         };
         // `n` is public: no constant-time concern here.
-        let check_n = match limbs_from_be::<LARGE>(n).and_then(Field::new) {
-            Some(f) => CheckN::Fixed(Box::new(f)),
-            None => CheckN::Wide(public::Modulus::new(n).ok_or(PartsError::Inconsistent)?),
-        };
+        let check_n = PublicOp::new(n).ok_or(PartsError::Inconsistent)?;
         Ok(Self {
             inner,
             modulus_len: modulus_bits.div_ceil(8),
             e,
             check_n,
         })
-    }
-
-    /// The same from an `rsa` private key (two primes, CRT values present); `None` when this
-    /// module does not take it. For tests that hold their reference key as an `rsa` key.
-    #[cfg(any(test, feature = "internals"))]
-    pub fn from_rsa(key: &rsa::PrivateKey) -> Option<Self> {
-        let values = RsaValues::of(key)?;
-        Self::from_parts(&values.parts()).ok()
     }
 
     /// The PKCS#1 v1.5 SHA-256 signature of `message` (RSASSA-PKCS1-v1_5, RFC 8017 8.2.1),
@@ -345,33 +328,13 @@ impl CrtKey {
     }
 
     fn sign_inner(&self, message: &[u8], random: FillRandom<'_>) -> Result<Vec<u8>, SignError> {
-        use sha2::Digest as _;
-        let hash = sha2::Sha256::digest(message);
-        let k = self.modulus_len;
-        let t_len = SHA256_DIGEST_INFO.len() + hash.len();
-        if k < t_len + 11 {
-            return Err(SignError::KeyInconsistent);
-        }
-        // EM = 0x00 || 0x01 || PS (0xff…) || 0x00 || DigestInfo || H
-        let mut em = vec![0xffu8; k];
-        em[0] = 0;
-        em[1] = 1;
-        em[k - t_len - 1] = 0;
-        em[k - t_len..k - hash.len()].copy_from_slice(&SHA256_DIGEST_INFO);
-        em[k - hash.len()..].copy_from_slice(&hash);
+        let em =
+            encode_pkcs1v15_sha256(message, self.modulus_len).ok_or(SignError::KeyInconsistent)?;
         let signature = self.private_op(&em, random)?;
         // The signature is public from here on: it is about to be sent.
         ct::declassify(&signature);
         // Boneh–DeMillo–Lipton: a fault in one CRT half would give away a factor of n.
-        let verified = match &self.check_n {
-            CheckN::Fixed(f) => {
-                let s = limbs_from_be::<LARGE>(&signature).ok_or(SignError::KeyInconsistent)?;
-                let back = f.leave_mont(&f.pow_public(&f.to_mont(&s), self.e));
-                limbs_from_be::<LARGE>(&em) == Some(back)
-            }
-            CheckN::Wide(n) => n.pow(&signature, self.e) == em,
-        };
-        if !verified {
+        if self.check_n.pow(&signature, self.e) != Some(em) {
             return Err(SignError::KeyInconsistent);
         }
         Ok(signature)
@@ -401,7 +364,7 @@ impl CrtKey {
             Inner::Medium(_) => MEDIUM,
             Inner::Large(_) => LARGE,
         };
-        (limbs, matches!(self.check_n, CheckN::Fixed(_)))
+        (limbs, matches!(self.check_n, PublicOp::Fixed(_)))
     }
 
     /// Damages one CRT exponent after loading, to show that the signature check catches a
@@ -703,6 +666,26 @@ fn minus_one(p: &[u32]) -> Option<check::Limbs> {
 mod tests {
     use super::*;
 
+    /// The fast key of a reference `rsa` key (two primes, CRT values present).
+    fn crt_key_of(key: &rsa::PrivateKey) -> CrtKey {
+        use rsa::traits::{PrivateKeyParts as _, PublicKeyParts as _};
+        let primes = key.primes();
+        let values = RsaValues {
+            values: [
+                key.n().to_be_bytes(),
+                key.e().to_be_bytes(),
+                key.d().to_be_bytes(),
+                primes[0].to_be_bytes(),
+                primes[1].to_be_bytes(),
+                key.dp().expect("CRT values").to_be_bytes(),
+                key.dq().expect("CRT values").to_be_bytes(),
+                key.crt_coefficient().expect("CRT values").to_be_bytes(),
+            ]
+            .map(|b| b.to_vec()),
+        };
+        CrtKey::from_parts(&values.parts()).expect("handled")
+    }
+
     /// A fault in one CRT half (here: a damaged dP, which the load-time checks would have
     /// refused) must never yield a signature: the public-key check catches it.
     #[test]
@@ -710,8 +693,8 @@ mod tests {
         use rsa::pkcs8::DecodePrivateKey as _;
         let pem = include_str!("../../tests/fixtures/rsa2048/pkcs8.pem");
         let reference = rsa::PrivateKey::from_pkcs8_pem(pem).expect("fixture");
-        let mut key = CrtKey::from_rsa(&reference).expect("handled");
-        assert!(matches!(key.check_n, CheckN::Fixed(_)));
+        let mut key = crt_key_of(&reference);
+        assert!(matches!(key.check_n, PublicOp::Fixed(_)));
         assert!(key.sign_pkcs1v15_sha256(b"before").is_ok());
         key.inject_fault();
         assert_eq!(
