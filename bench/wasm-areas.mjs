@@ -53,7 +53,7 @@ const PAYMENTS = /^merchant_prepare(Approval|BillingKey|BillingCharge|BillingKey
 const groups = [
   ['notifications: parseNotification, encodeNotification, notificationReply, … (code only)', pick(NOTIFICATIONS)],
   ['payment request builders: prepareApproval … prepareAutoCancel (their replies stay: Prepared.parse reads them)', pick(PAYMENTS)],
-  ['verifySignature (the `rsa` crate, crypto-bigint, the public key\'s DER)', pick(/^verifySignature$/)],
+  ['verifySignature (what only it reaches: most of the SPKI reading shares the certificate path)', pick(/^verifySignature$/)],
   ['kcpFacts', pick(/^kcpFacts$/)],
   ['inspectCertificate', pick(/^inspectCertificate$/)],
   ['notifications and payment request builders together', [...pick(NOTIFICATIONS), ...pick(PAYMENTS)]],
@@ -68,16 +68,16 @@ for (const [label, names] of groups) {
   console.log(`| ${label} | ${names.length} | ${base.length - out.length} | ${baseGz - gz(out)} |`);
 }
 
-// The EUC-KR table: its three arrays, found byte for byte in the optimized module and zeroed.
+// The EUC-KR table (src/api/euc_kr_table.rs): the Hangul bitmap and the two areas' coded bit
+// streams (symbols, Hanja), found byte for byte in the optimized module and zeroed.
 const table = fs.readFileSync(path.join(root, 'src/api/euc_kr_table.rs'), 'utf8');
-const array = (name) => /static [A-Z_]+: \[[^\]]*\] = \[(.*?)\];/s.exec(table.slice(table.indexOf(`static ${name}:`)))[1];
 const hex = (text) => [...text.matchAll(/0x[0-9A-Fa-f]+/g)].map((m) => Number(m[0]));
-const u16 = (values) => Buffer.from(new Uint16Array(values).buffer);
+const hangul = /static HANGUL_KS: \[u8; \d+\] = \[(.*?)\];/s.exec(table)[1];
+const streams = [...table.matchAll(/bits: &\[(.*?)\]/gs)].map((m) => Buffer.from(hex(m[1])));
 const parts = {
-  'Hanja (4,888 `u16`)': u16(hex(array('HANJA'))),
-  'symbol runs': Buffer.concat([...array('SYMBOL_RUNS').matchAll(/\((0x[0-9A-Fa-f]+), (0x[0-9A-Fa-f]+), (\d+)\)/g)]
-    .map((m) => Buffer.from([...u16([Number(m[1]), Number(m[2])]), Number(m[3]), 0]))),
-  'Hangul bitmap': Buffer.from(hex(array('HANGUL_KS'))),
+  'symbols (coded stream)': streams[0],
+  'Hanja (coded stream)': streams[1],
+  'Hangul bitmap': Buffer.from(hex(hangul)),
 };
 const ranges = {};
 for (const [name, b] of Object.entries(parts)) {
