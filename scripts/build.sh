@@ -8,10 +8,9 @@ cd "$(dirname "$0")/.."
 
 log() { printf '[build] %s\n' "$*"; }
 
-# crypto-bigint picks its limb width from target_pointer_width unless told; 32-bit limbs on wasm32.
 # getrandom 0.4 selects its JS backend from the crate's `wasm_js` feature alone (no
-# getrandom_backend cfg needed since 0.4).
-base_flags="${KCP_WASM_RUSTFLAGS:---cfg cpubits=\"32\"}"
+# getrandom_backend cfg needed since 0.4). KCP_WASM_RUSTFLAGS adds flags to both builds.
+base_flags="${KCP_WASM_RUSTFLAGS:-}"
 out=pkg/dist
 rm -rf "$out"
 mkdir -p "$out/wasm"

@@ -22,7 +22,7 @@ cargo fmt --check
 cargo clippy --features internals --all-targets -- -D warnings
 cargo clippy --features internals --lib -- -D warnings -D unused_crate_dependencies
 cargo clippy --features internals --target wasm32-unknown-unknown --lib -- -D warnings -D unused_crate_dependencies
-RUSTFLAGS='--cfg cpubits="32" -C target-feature=+simd128' CARGO_TARGET_DIR=target/clippy-simd128 \
+RUSTFLAGS='-C target-feature=+simd128' CARGO_TARGET_DIR=target/clippy-simd128 \
   cargo clippy --features internals --target wasm32-unknown-unknown --lib -- -D warnings -D unused_crate_dependencies
 RUSTDOCFLAGS='-D warnings' cargo doc --no-deps
 RUSTDOCFLAGS='-D warnings' cargo doc --no-deps --features internals
