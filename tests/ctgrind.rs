@@ -5,7 +5,7 @@
 //! it considers *undefined*. This harness marks the secrets undefined through valgrind's client
 //! requests — the key's private values (d, p, q, dP, dQ, qInv) before the key is built, the
 //! blinding values' random bytes as they are drawn, and the password before a key file is
-//! decrypted (KCP's PKCS#12 Triple DES, PBES2 AES and Triple DES) — and then loads keys and
+//! decrypted (KCP's PKCS#12 Triple DES, PBES2 with HMAC-SHA1 and -SHA256, AES and Triple DES) — and then loads keys and
 //! signs. Any report is a secret-dependent branch or address.
 //!
 //! What is public by design is declassified in the library itself, at the one call per outcome
@@ -187,6 +187,7 @@ fn main() {
     for file in [
         "rsa2048/kcp-pkcs12.pem",
         "rsa2048/kcp-pkcs12-korean.pem",
+        "rsa2048/pbes2-hmacSHA1-aes-256-cbc.pem",
         "rsa2048/pbes2-hmacSHA256-aes-256-cbc.pem",
         "rsa2048/pbes2-hmacSHA256-des-ede3-cbc.pem",
     ] {

@@ -5,6 +5,7 @@ mod des;
 mod limits;
 mod pbes2;
 mod pkcs12;
+mod sha1;
 
 pub use limits::*;
 

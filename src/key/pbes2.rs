@@ -1,7 +1,8 @@
 //! PBES2 (RFC 8018): what modern tools write when merchants re-wrap KCP's key.
 //!
-//! Built directly on RustCrypto's `pbkdf2` and `aes`, with our own constant-time Triple DES, CBC
-//! and unpadding (`des.rs`, `cbc.rs`, shared with KCP's PKCS#12 scheme). The parameters are read with
+//! Built directly on RustCrypto's `pbkdf2` (SHA-2 PRFs) and `aes`, with our own PBKDF2-HMAC-SHA1
+//! (`sha1.rs`, whose SHA-1 KCP's PKCS#12 scheme uses too) and our own constant-time Triple DES,
+//! CBC and unpadding (`des.rs`, `cbc.rs`, shared with KCP's PKCS#12 scheme). The parameters are read with
 //! our own DER reader and checked before anything runs, so a hostile file is refused in
 //! microseconds: an iteration count in the billions, an scrypt cost in the gigabytes, an IV of
 //! the wrong length. (RustCrypto's `pkcs5` decrypts PBES2 too, but it pulls in scrypt and AES-GCM
@@ -97,7 +98,7 @@ pub(crate) fn decrypt(
     let mut key = Zeroizing::new(vec![0u8; cipher.key_len()]);
     let (pw, salt, rounds) = (password.as_bytes(), kdf.salt, kdf.iterations);
     match kdf.prf {
-        Prf::Sha1 => pbkdf2::pbkdf2_hmac::<sha1::Sha1>(pw, salt, rounds, &mut key),
+        Prf::Sha1 => super::sha1::pbkdf2_hmac_sha1(pw, salt, rounds, &mut key),
         Prf::Sha224 => pbkdf2::pbkdf2_hmac::<sha2::Sha224>(pw, salt, rounds, &mut key),
         Prf::Sha256 => pbkdf2::pbkdf2_hmac::<sha2::Sha256>(pw, salt, rounds, &mut key),
         Prf::Sha384 => pbkdf2::pbkdf2_hmac::<sha2::Sha384>(pw, salt, rounds, &mut key),

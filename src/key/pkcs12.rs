@@ -12,7 +12,7 @@
 
 use super::cbc::{self, CbcError};
 use super::des::TdesEde3;
-use sha1::{Digest, Sha1};
+use super::sha1::{self, Sha1};
 use zeroize::Zeroizing;
 
 /// OID 1.2.840.113549.1.12.1.3, DER-encoded (without tag and length).
@@ -22,8 +22,8 @@ pub(crate) const OID_PBE_SHA1_3DES: &[u8] =
 pub(crate) const OID_PKCS12_PBE_ARC: &[u8] =
     &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x01];
 
-const U: usize = 20; // SHA-1 output
-const V: usize = 64; // SHA-1 block
+const U: usize = sha1::DIGEST_LEN;
+const V: usize = sha1::BLOCK_LEN;
 
 /// Key-material purposes of RFC 7292 appendix B.3.
 #[derive(Clone, Copy)]
@@ -89,9 +89,9 @@ pub(crate) fn kdf(
     let mut out = Zeroizing::new(Vec::with_capacity(out_len.div_ceil(U) * U));
     while out.len() < out_len {
         let mut hasher = Sha1::new();
-        hasher.update(diversifier);
-        hasher.update(&*i_block);
-        let mut a: Zeroizing<[u8; U]> = Zeroizing::new(hasher.finalize().into());
+        hasher.update(&diversifier);
+        hasher.update(&i_block);
+        let mut a = Zeroizing::new(hasher.finalize());
         iterate_sha1(&mut a, iterations);
         out.extend_from_slice(&*a);
         if out.len() >= out_len {
@@ -112,80 +112,25 @@ pub(crate) fn kdf(
     out
 }
 
-/// SHA-1's initial state (FIPS 180-4, 5.3.1).
-const SHA1_H0: [u32; 5] = [
-    0x6745_2301,
-    0xefcd_ab89,
-    0x98ba_dcfe,
-    0x1032_5476,
-    0xc3d2_e1f0,
-];
-
 /// `a = SHA-1(a)`, `iterations − 1` times: the inner loop of the KDF, and most of its cost.
 ///
 /// A 20-byte message is always one block: the digest, `0x80`, zeros and the bit length 160.
 /// Compressing that prepared block directly skips a hasher's buffering and finalisation, which
 /// roughly halves the KDF's time in wasm. The words stay words between iterations.
 fn iterate_sha1(a: &mut [u8; U], iterations: u32) {
-    let mut block = Zeroizing::new([0u32; 16]);
-    for (word, chunk) in block.iter_mut().zip(a.chunks_exact(4)) {
+    let mut state = Zeroizing::new([0u32; 5]);
+    for (word, chunk) in state.iter_mut().zip(a.chunks_exact(4)) {
         *word = u32::from_be_bytes(chunk.try_into().expect("4 bytes"));
     }
-    block[U / 4] = 0x8000_0000;
-    block[15] = 8 * U as u32;
+    let mut block = Zeroizing::new(sha1::prepared_block(&state, 0));
     let mut schedule = Zeroizing::new([0u32; 80]);
     for _ in 1..iterations {
-        let mut state = SHA1_H0;
-        sha1_compress(&mut state, &block, &mut schedule);
-        block[..U / 4].copy_from_slice(&state);
+        *state = sha1::H0;
+        sha1::compress(&mut state, &block, &mut schedule);
+        block[..U / 4].copy_from_slice(&*state);
     }
     for (chunk, word) in a.chunks_exact_mut(4).zip(&block[..U / 4]) {
         chunk.copy_from_slice(&word.to_be_bytes());
-    }
-}
-
-/// SHA-1's compression function (FIPS 180-4, 6.1.2) on one block of 16 big-endian words;
-/// `schedule` is scratch space for the message schedule, wiped by the caller.
-///
-/// The same function as `sha1::block_api::compress` (a test compares them), written for the cold
-/// path: a KCP key load runs it about 6,000 times, and the first load of a fresh process runs in
-/// V8's baseline tier until the hot code is recompiled. The crate's version spreads a block over
-/// small functions that pass `[u32; 4]` through memory; this one is a single function with four
-/// short loops, which V8 tiers up after far fewer calls and compiles quickly (measured on its own:
-/// 6,144 iterations cold in a fresh Node process 5.0–5.9 → 2.5–3.0 ms; warm 1.1 → 0.95 ms).
-/// No branch or index depends on the data.
-#[inline(never)]
-fn sha1_compress(state: &mut [u32; 5], block: &[u32; 16], schedule: &mut [u32; 80]) {
-    schedule[..16].copy_from_slice(block);
-    for i in 16..80 {
-        schedule[i] = (schedule[i - 3] ^ schedule[i - 8] ^ schedule[i - 14] ^ schedule[i - 16])
-            .rotate_left(1);
-    }
-    let [mut a, mut b, mut c, mut d, mut e] = *state;
-    macro_rules! rounds {
-        ($range:expr, $k:expr, |$x:ident, $y:ident, $z:ident| $f:expr) => {
-            for &w in &schedule[$range] {
-                let ($x, $y, $z) = (b, c, d);
-                let t = a
-                    .rotate_left(5)
-                    .wrapping_add($f)
-                    .wrapping_add(e)
-                    .wrapping_add($k)
-                    .wrapping_add(w);
-                e = d;
-                d = c;
-                c = b.rotate_left(30);
-                b = a;
-                a = t;
-            }
-        };
-    }
-    rounds!(0..20, 0x5a82_7999, |x, y, z| z ^ (x & (y ^ z)));
-    rounds!(20..40, 0x6ed9_eba1, |x, y, z| x ^ y ^ z);
-    rounds!(40..60, 0x8f1b_bcdc, |x, y, z| (x & y) | (z & (x | y)));
-    rounds!(60..80, 0xca62_c1d6, |x, y, z| x ^ y ^ z);
-    for (h, v) in state.iter_mut().zip([a, b, c, d, e]) {
-        *h = h.wrapping_add(v);
     }
 }
 
@@ -285,37 +230,12 @@ mod tests {
     }
 
     #[test]
-    fn compression_is_the_sha1_crates() {
-        // Pseudo-random states and blocks (xorshift), against RustCrypto's compression function.
-        let mut x = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x as u32
-        };
-        let mut schedule = [0u32; 80];
-        for _ in 0..200 {
-            let mut ours: [u32; 5] = core::array::from_fn(|_| next());
-            let mut theirs = ours;
-            let words: [u32; 16] = core::array::from_fn(|_| next());
-            let mut bytes = [0u8; 64];
-            for (chunk, w) in bytes.chunks_exact_mut(4).zip(words) {
-                chunk.copy_from_slice(&w.to_be_bytes());
-            }
-            sha1_compress(&mut ours, &words, &mut schedule);
-            sha1::block_api::compress(&mut theirs, core::slice::from_ref(&bytes));
-            assert_eq!(ours, theirs);
-        }
-    }
-
-    #[test]
     fn prepared_block_iteration_is_plain_sha1() {
         let mut a = [7u8; U];
         let mut b = a;
         iterate_sha1(&mut a, 4);
         for _ in 1..4 {
-            b = Sha1::digest(b).into();
+            b = *Sha1::digest(&b);
         }
         assert_eq!(a, b);
     }
