@@ -475,7 +475,10 @@ impl Modify {
             {
                 return Err(Error::field_invalid(
                     "extra",
-                    format!("`{}` cannot be sent as an extra field", name.escape_default()),
+                    format!(
+                        "`{}` cannot be sent as an extra field",
+                        name.escape_default()
+                    ),
                 ));
             }
             validate_text("extra", value, 256)?;
