@@ -5,9 +5,12 @@
 //! Randomized: every run draws new messages and ciphertexts (the seed is printed, and
 //! `RSA_FAST_SEED=<n>` replays a run). Sizes are kept small because debug builds are slow.
 
+#[path = "support/rng.rs"]
+mod rng;
 #[path = "support/rsa_values.rs"]
 mod rsa_values;
 
+use rng::Rng;
 use std::fs;
 use std::path::PathBuf;
 
@@ -21,33 +24,6 @@ use rsa_values::{crt_key_of, values_of};
 
 fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
-
-/// SplitMix64: a reproducible stream from one printed seed.
-struct Rng(u64);
-impl Rng {
-    fn new(test: &str) -> Self {
-        let seed = std::env::var("RSA_FAST_SEED")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or_else(|| {
-                let mut b = [0u8; 8];
-                getrandom::fill(&mut b).expect("randomness");
-                u64::from_le_bytes(b)
-            });
-        eprintln!("{test}: RSA_FAST_SEED={seed}");
-        Rng(seed)
-    }
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn bytes(&mut self, len: usize) -> Vec<u8> {
-        (0..len).map(|_| self.next() as u8).collect()
-    }
 }
 
 /// The unencrypted PKCS#8 of each generated size, and how many random messages it signs.
@@ -66,7 +42,10 @@ fn load(rel: &str) -> (rsa::PrivateKey, MerchantKey) {
 
 #[test]
 fn random_messages_sign_exactly_like_the_rsa_crate() {
-    let mut rng = Rng::new("random_messages_sign_exactly_like_the_rsa_crate");
+    let mut rng = Rng::new(
+        "RSA_FAST_SEED",
+        "random_messages_sign_exactly_like_the_rsa_crate",
+    );
     for &(rel, count) in KEYS {
         let (reference, key) = load(rel);
         assert!(
@@ -154,7 +133,10 @@ fn left_pad(bytes: &[u8], len: usize) -> Vec<u8> {
 fn raw_private_operation_inverts_the_public_one() {
     // c^d mod n for random and edge-case c < n (including multiples of p and q, where one CRT
     // half is zero): (c^d)^e must give c back, and the rsa crate must agree.
-    let mut rng = Rng::new("raw_private_operation_inverts_the_public_one");
+    let mut rng = Rng::new(
+        "RSA_FAST_SEED",
+        "raw_private_operation_inverts_the_public_one",
+    );
     for &(rel, count) in KEYS {
         let (reference, _) = load(rel);
         let fast = crt_key_of(&reference).expect("handled");
@@ -224,7 +206,7 @@ fn a_fresh_key_signs_the_same_on_every_blinding() {
 /// p < q, so `m_q` may exceed `p` and `qInv` is another number: Garner's step must not care.
 #[test]
 fn swapped_primes_sign_the_same() {
-    let mut rng = Rng::new("swapped_primes_sign_the_same");
+    let mut rng = Rng::new("RSA_FAST_SEED", "swapped_primes_sign_the_same");
     for &(rel, _) in KEYS {
         let (reference, _) = load(rel);
         let primes = rsa::traits::PrivateKeyParts::primes(&reference);
@@ -251,7 +233,10 @@ fn swapped_primes_sign_the_same() {
 /// messages, against the `rsa` crate.
 #[test]
 fn fresh_openssl_keys_sign_like_the_rsa_crate() {
-    let mut rng = Rng::new("fresh_openssl_keys_sign_like_the_rsa_crate");
+    let mut rng = Rng::new(
+        "RSA_FAST_SEED",
+        "fresh_openssl_keys_sign_like_the_rsa_crate",
+    );
     let sizes = [2048, 2048, 2048, 2048, 2560, 3072];
     for bits in sizes {
         let out = std::process::Command::new("openssl")

@@ -12,6 +12,10 @@
 //!
 //! Randomized: the seed is printed, and `VERIFY_SEED=<n>` replays a run.
 
+#[path = "support/rng.rs"]
+mod rng;
+
+use rng::Rng;
 use std::fs;
 use std::path::PathBuf;
 
@@ -54,36 +58,6 @@ const KEYS: &[(&str, usize)] = &[
 
 fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
-
-/// SplitMix64: a reproducible stream from one printed seed.
-struct Rng(u64);
-impl Rng {
-    fn new(test: &str) -> Self {
-        let seed = std::env::var("VERIFY_SEED")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or_else(|| {
-                let mut b = [0u8; 8];
-                getrandom::fill(&mut b).expect("randomness");
-                u64::from_le_bytes(b)
-            });
-        eprintln!("{test}: VERIFY_SEED={seed}");
-        Rng(seed)
-    }
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn bytes(&mut self, len: usize) -> Vec<u8> {
-        (0..len).map(|_| self.next() as u8).collect()
-    }
 }
 
 /// No randomness: `rsa_decrypt` is called without blinding (test signatures only).
@@ -212,7 +186,7 @@ fn add(a: &[u8], b: &[u8]) -> Option<Vec<u8>> {
 
 #[test]
 fn verify_gives_the_rsa_crates_verdict() {
-    let mut rng = Rng::new("verify_gives_the_rsa_crates_verdict");
+    let mut rng = Rng::new("VERIFY_SEED", "verify_gives_the_rsa_crates_verdict");
     let manifest: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(fixtures().join("manifest.json")).unwrap())
             .unwrap();

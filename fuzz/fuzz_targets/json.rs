@@ -8,31 +8,12 @@
 //! back gives it again; a value of strings only is written with serde_json's very bytes.
 #![no_main]
 
+#[path = "../../tests/support/json_same.rs"]
+mod json_same;
+
+use json_same::same;
 use kcp_wasm::json::{self, Value};
 use libfuzzer_sys::fuzz_target;
-
-fn same(ours: &Value, theirs: &serde_json::Value) -> bool {
-    use serde_json::Value as S;
-    match (ours, theirs) {
-        (Value::Null, S::Null) => true,
-        (Value::Bool(a), S::Bool(b)) => a == b,
-        (Value::String(a), S::String(b)) => a == b,
-        (Value::Number(a), S::Number(b)) => {
-            let read: serde_json::Number = serde_json::from_str(a.as_str()).unwrap();
-            read == *b && read.as_f64().map(f64::to_bits) == b.as_f64().map(f64::to_bits)
-        }
-        (Value::Array(a), S::Array(b)) => {
-            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same(x, y))
-        }
-        (Value::Object(a), S::Object(b)) => {
-            a.len() == b.len()
-                && a.iter()
-                    .zip(b)
-                    .all(|((ka, va), (kb, vb))| ka == kb && same(va, vb))
-        }
-        _ => false,
-    }
-}
 
 fn no_numbers(v: &Value) -> bool {
     match v {
