@@ -18,10 +18,7 @@ const STAGING = 'https://stg-spl.kcp.co.kr';
 
 function client(extra = {}) {
   return new KcpClient({
-    siteCd: KCP.siteCd,
-    certificate: KCP.cert,
-    privateKey: KCP.key,
-    password: KCP.password,
+    ...KCP.options,
     environment: 'staging',
     ...extra,
   });

@@ -27,6 +27,10 @@ export const KCP = {
   get cert() {
     return fs.readFileSync(this.certPath, 'utf8');
   },
+  /** The `KcpClient` options of KCP's test merchant: site code, certificate, key and password. */
+  get options() {
+    return { siteCd: this.siteCd, certificate: this.cert, privateKey: this.key, password: this.password };
+  },
 };
 
 export function manifest() {

@@ -11,10 +11,7 @@ const TNO = '21234567890123';
 
 function client(text) {
   return new KcpClient({
-    siteCd: KCP.siteCd,
-    certificate: KCP.cert,
-    privateKey: KCP.key,
-    password: KCP.password,
+    ...KCP.options,
     environment: 'staging',
     fetch: async () => new Response(text, { status: 200, headers: { 'content-type': 'application/json' } }),
   });

@@ -11,7 +11,7 @@ import { KCP, interfaceMembers, root } from './helpers.mjs';
 
 const { KcpClient, kcpFacts } = kcp;
 const TNO = '21234567890123';
-const good = { siteCd: KCP.siteCd, certificate: KCP.cert, privateKey: KCP.key, password: KCP.password };
+const good = KCP.options;
 
 function clientError(options) {
   try {

@@ -33,7 +33,7 @@ function stub(reply, options = {}) {
     }
     return Promise.resolve(new Response(typeof answer === 'string' ? answer : JSON.stringify(answer)));
   };
-  const client = new KcpClient({ siteCd: KCP.siteCd, certificate: KCP.cert, privateKey: KCP.key, password: KCP.password, fetch, ...options });
+  const client = new KcpClient({ ...KCP.options, fetch, ...options });
   return { client, calls };
 }
 
