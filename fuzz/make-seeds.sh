@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 rm -f corpus/*/seed-*
-mkdir -p corpus/key corpus/cert corpus/response corpus/request corpus/payment_reply corpus/notification
+mkdir -p corpus/key corpus/cert corpus/response corpus/request corpus/payment_reply corpus/notification corpus/json
 python3 - <<'PY'
 import json, os, subprocess
 fx = "../tests/fixtures"
@@ -103,5 +103,19 @@ N = {
 }
 for name, data in N.items():
     write("notification", name, data)
+# json: any text (the crate's reader against serde_json): KCP's replies above, and the shapes
+# the reader must get exactly right.
+J = {
+    "reply": P["captured-card"].split("\n", 1)[1],
+    "trade": P["trade"].split("\n", 1)[1],
+    "big-numbers": P["big-numbers"].split("\n", 1)[1],
+    "numbers": '[0,-0,1.5,-2.5e3,1E+30,0.1,99.400363901854861e297,123456789012345678901234567890,1e-400,-1e309]',
+    "escapes": '{"a":"\\u0000\\b\\f\\n\\r\\t\\"\\\\\\/","b":"\\ud83d\\ude00","c":"\\u00e9"}',
+    "nested": "[" * 126 + "{}" + "]" * 126,
+    "duplicates": '{"a":1,"b":2,"a":3}',
+    "whitespace": ' \t\n\r{ "a" : [ true , false , null ] } \n',
+}
+for name, text in J.items():
+    write("json", name, text)
 PY
 ls corpus/* | head -100 | wc -l

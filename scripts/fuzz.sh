@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make fuzz`: runs every cargo-fuzz target in fuzz/ for FUZZ_SECONDS seconds each (default 600),
+# `make fuzz`: runs every cargo-fuzz target in fuzz/ (`cargo fuzz list`) for FUZZ_SECONDS seconds each (default 600),
 # one after the other. CI runs it with FUZZ_SECONDS=20 (scripts/test.sh).
 #
 #   FUZZ_SECONDS=60 FUZZ_TARGETS="key cert" make fuzz
@@ -13,7 +13,6 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 seconds=${FUZZ_SECONDS:-600}
-targets=${FUZZ_TARGETS:-key cert response request payment_reply notification}
 limit_mb=${FUZZ_LIMIT_MB:-64}
 
 if ! cargo fuzz --version >/dev/null 2>&1; then
@@ -22,6 +21,12 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
 fi
 if ! cargo +nightly --version >/dev/null 2>&1; then
   echo "cargo fuzz needs the nightly toolchain: rustup toolchain install nightly" >&2
+  exit 1
+fi
+# Every target fuzz/Cargo.toml declares, unless FUZZ_TARGETS names some.
+targets=${FUZZ_TARGETS:-$(cargo fuzz list)}
+if [ -z "$targets" ]; then
+  echo "cargo fuzz list found no targets" >&2
   exit 1
 fi
 
@@ -53,4 +58,4 @@ if ((${#failed[@]})); then
   echo "fuzz findings in: ${failed[*]}" >&2
   exit 1
 fi
-echo "fuzz: no findings ($targets, ${seconds}s each)"
+echo "fuzz: no findings (${targets//$'\n'/ }, ${seconds}s each)"
