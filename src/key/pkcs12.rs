@@ -119,9 +119,7 @@ pub(crate) fn kdf(
 /// roughly halves the KDF's time in wasm. The words stay words between iterations.
 fn iterate_sha1(a: &mut [u8; U], iterations: u32) {
     let mut state = Zeroizing::new([0u32; 5]);
-    for (word, chunk) in state.iter_mut().zip(a.chunks_exact(4)) {
-        *word = u32::from_be_bytes(chunk.try_into().expect("4 bytes"));
-    }
+    sha1::load_be(&mut *state, a);
     let mut block = Zeroizing::new(sha1::prepared_block(&state, 0));
     let mut schedule = Zeroizing::new([0u32; 80]);
     for _ in 1..iterations {
@@ -129,9 +127,7 @@ fn iterate_sha1(a: &mut [u8; U], iterations: u32) {
         sha1::compress(&mut state, &block, &mut schedule);
         block[..U / 4].copy_from_slice(&*state);
     }
-    for (chunk, word) in a.chunks_exact_mut(4).zip(&block[..U / 4]) {
-        chunk.copy_from_slice(&word.to_be_bytes());
-    }
+    sha1::store_be(a, &block[..U / 4]);
 }
 
 /// Derives key and IV, then decrypts `ciphertext` with DES-EDE3-CBC.

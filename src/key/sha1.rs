@@ -80,6 +80,20 @@ pub(crate) fn prepared_block(words: &[u32; 5], prefix_blocks: u32) -> [u32; 16] 
     block
 }
 
+/// `words` from big-endian `bytes`, in place (as many words as both hold).
+pub(crate) fn load_be(words: &mut [u32], bytes: &[u8]) {
+    for (word, chunk) in words.iter_mut().zip(bytes.chunks_exact(4)) {
+        *word = u32::from_be_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
+    }
+}
+
+/// `words` as big-endian `bytes`, in place (as many words as both hold).
+pub(crate) fn store_be(bytes: &mut [u8], words: &[u32]) {
+    for (chunk, word) in bytes.chunks_exact_mut(4).zip(words) {
+        chunk.copy_from_slice(&word.to_be_bytes());
+    }
+}
+
 /// Compresses one block given as bytes, through `words` (scratch, wiped by the caller).
 fn compress_bytes(
     state: &mut [u32; 5],
@@ -87,9 +101,7 @@ fn compress_bytes(
     words: &mut [u32; 16],
     schedule: &mut [u32; 80],
 ) {
-    for (word, chunk) in words.iter_mut().zip(block.chunks_exact(4)) {
-        *word = u32::from_be_bytes(chunk.try_into().expect("4 bytes"));
-    }
+    load_be(words, block);
     compress(state, words, schedule);
 }
 
@@ -159,9 +171,7 @@ impl Sha1 {
     pub(crate) fn finalize(mut self) -> [u8; DIGEST_LEN] {
         let words = self.finalize_words();
         let mut out = [0u8; DIGEST_LEN];
-        for (chunk, word) in out.chunks_exact_mut(4).zip(words) {
-            chunk.copy_from_slice(&word.to_be_bytes());
-        }
+        store_be(&mut out, &words);
         out
     }
 
@@ -210,8 +220,9 @@ pub(crate) fn pbkdf2_hmac_sha1(password: &[u8], salt: &[u8], iterations: u32, ou
     let mut words = Zeroizing::new([0u32; 16]);
     let mut schedule = Zeroizing::new([0u32; 80]);
     let mut pad_state = |pad: u32| {
-        for (word, chunk) in words.iter_mut().zip(key.chunks_exact(4)) {
-            *word = u32::from_be_bytes(chunk.try_into().unwrap()) ^ pad;
+        load_be(&mut *words, &*key);
+        for word in words.iter_mut() {
+            *word ^= pad;
         }
         let mut state = Zeroizing::new(H0);
         compress(&mut state, &words, &mut schedule);
@@ -246,9 +257,7 @@ pub(crate) fn pbkdf2_hmac_sha1(password: &[u8], salt: &[u8], iterations: u32, ou
                 *t ^= u;
             }
         }
-        for (b, word) in bytes.chunks_exact_mut(4).zip(t.iter()) {
-            b.copy_from_slice(&word.to_be_bytes());
-        }
+        store_be(&mut *bytes, &*t);
         chunk.copy_from_slice(&bytes[..chunk.len()]);
     }
 }
@@ -259,7 +268,9 @@ mod tests {
 
     /// Big-endian words of a 20-byte digest.
     fn digest_words(digest: &[u8; DIGEST_LEN]) -> [u32; 5] {
-        core::array::from_fn(|i| u32::from_be_bytes(digest[4 * i..4 * i + 4].try_into().unwrap()))
+        let mut words = [0u32; 5];
+        load_be(&mut words, digest);
+        words
     }
 
     fn hex(bytes: &[u8]) -> String {
