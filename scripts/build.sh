@@ -8,6 +8,23 @@ cd "$(dirname "$0")/.."
 
 log() { printf '[build] %s\n' "$*"; }
 
+# replace_once <file> <needle> <replacement> [text to append]: an edit of generated code (the
+# glue, a bundle) that fails the build unless the needle occurs exactly once, so that a new
+# wasm-bindgen or esbuild that changed it is looked at rather than silently missed.
+replace_once() {
+  node - "$@" <<'JS'
+const fs = require('node:fs');
+const [file, needle, replacement, appendix = ''] = process.argv.slice(2);
+const text = fs.readFileSync(file, 'utf8');
+const count = text.split(needle).length - 1;
+if (count !== 1) {
+  console.error(`${file}: expected ${JSON.stringify(needle)} once, found it ${count} times; update scripts/build.sh for this wasm-bindgen or esbuild`);
+  process.exit(1);
+}
+fs.writeFileSync(file, text.replace(needle, () => replacement) + appendix);
+JS
+}
+
 # getrandom 0.4 selects its JS backend from the crate's `wasm_js` feature alone (no
 # getrandom_backend cfg needed since 0.4). KCP_WASM_RUSTFLAGS adds flags to both builds.
 base_flags="${KCP_WASM_RUSTFLAGS:-}"
@@ -64,17 +81,8 @@ mv "$scalar_dir/kcp_wasm_bg.wasm" "$out/wasm/kcp_wasm_scalar_bg.wasm"
 # (WebAssembly.Module.exports accepts any realm's module and throws on anything else) instead.
 # Done once, after the comparison above, so both builds still share one glue.
 log "glue: brand check for WebAssembly.Module instead of instanceof (cross-realm modules)"
-node - "$out/wasm/kcp_wasm.js" <<'JS'
-const fs = require('node:fs');
-const file = process.argv[2];
-const needle = 'if (!(module instanceof WebAssembly.Module)) {';
-const glue = fs.readFileSync(file, 'utf8');
-const count = glue.split(needle).length - 1;
-if (count !== 1) {
-  console.error(`${file}: expected initSync's instanceof check once, found it ${count} times; update scripts/build.sh for this wasm-bindgen`);
-  process.exit(1);
-}
-const helper = `
+brand_check=$(cat <<'JS'
+
 // Added by kcp-wasm (scripts/build.sh): whether value is a compiled WebAssembly.Module of any
 // realm (the Next.js edge sandbox, a vm context), not only of this one.
 function __kcpIsWasmModule(value) {
@@ -86,9 +94,10 @@ function __kcpIsWasmModule(value) {
         return false;
     }
 }
-`;
-fs.writeFileSync(file, glue.replace(needle, 'if (!__kcpIsWasmModule(module)) {') + helper);
 JS
+)
+replace_once "$out/wasm/kcp_wasm.js" 'if (!(module instanceof WebAssembly.Module)) {' \
+  'if (!__kcpIsWasmModule(module)) {' "$brand_check"$'\n'
 
 # `require('kcp-wasm')` on Node: one CommonJS file with the glue and the JS layer bundled in.
 log "bundling dist/node.cjs"
@@ -106,17 +115,8 @@ for entry in node bun; do
   # The glue's fallback URL (used by init() without arguments, which these entries never call) is
   # relative to the glue's own directory; bundlers resolve it at build time, so point it at the
   # file from dist/.
-  node - "$out/$entry.mjs" <<'JS'
-const fs = require('node:fs');
-const file = process.argv[2];
-const needle = 'new URL("kcp_wasm_bg.wasm", import.meta.url)';
-const text = fs.readFileSync(file, 'utf8');
-if (text.split(needle).length !== 2) {
-  console.error(`${file}: expected the glue's default URL once; update scripts/build.sh for this wasm-bindgen`);
-  process.exit(1);
-}
-fs.writeFileSync(file, text.replace(needle, 'new URL("./wasm/kcp_wasm_bg.wasm", import.meta.url)'));
-JS
+  replace_once "$out/$entry.mjs" 'new URL("kcp_wasm_bg.wasm", import.meta.url)' \
+    'new URL("./wasm/kcp_wasm_bg.wasm", import.meta.url)'
 done
 # The CommonJS flavour of the hand-written types (same declarations; TypeScript needs the
 # .d.cts extension to treat them as CommonJS).
