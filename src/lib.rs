@@ -34,6 +34,11 @@
 //! Errors are one type, [`Error`], whose [`Error::code`] is stable. No error, `Debug` output or
 //! log line of this crate contains a password, key material or a signature.
 
+// The npm package's .wasm is built for size (`opt-level = "z"`, scripts/build.sh) on nightly, which
+// sets `kcp_optimize_speed`: the few functions a signature or a key load spends its time in are
+// then compiled for speed (`#[cfg_attr(kcp_optimize_speed, optimize(speed))]` on each). Other
+// builds ignore the attribute and use the profile's own level.
+#![cfg_attr(kcp_optimize_speed, feature(optimize_attribute))]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 

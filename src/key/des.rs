@@ -349,6 +349,7 @@ impl TdesEde3 {
 
     /// P = D_K1(E_K2(D_K3(C))). IP⁻¹ at the end of one stage and IP at the start of the next
     /// cancel, so they are applied once, around all 48 rounds.
+    #[cfg_attr(kcp_optimize_speed, optimize(speed))]
     pub(crate) fn decrypt(&self, block: u64) -> u64 {
         let lr = initial(block);
         let lr = self.k3.rounds(lr, true);

@@ -259,6 +259,10 @@ impl CrtKey {
         key
     }
 
+    // Never inlined, here and in `sign_inner`: the frames that held secret values must lie below
+    // the caller's, where `scrub_stack` wipes (the size-optimized .wasm inlined this one, and a
+    // copy of `q` outlived the key: tests/js/hostile.test.mjs).
+    #[inline(never)]
     fn from_parts_inner(parts: &RsaParts<'_>) -> Result<Self, PartsError> {
         let e = public_exponent(parts.e).ok_or(PartsError::Inconsistent)?;
         let n = strip_zeros(parts.n);
@@ -327,6 +331,7 @@ impl CrtKey {
         }
     }
 
+    #[inline(never)]
     fn sign_inner(&self, message: &[u8], random: FillRandom<'_>) -> Result<Vec<u8>, SignError> {
         let em =
             encode_pkcs1v15_sha256(message, self.modulus_len).ok_or(SignError::KeyInconsistent)?;

@@ -107,6 +107,7 @@ impl<const L: usize, const L2: usize> Field<L, L2> {
     }
 
     /// `2x mod p` for a fully reduced `x`, in constant time.
+    #[cfg_attr(kcp_optimize_speed, optimize(speed))]
     fn double_mod(&self, x: &[u32; L]) -> [u32; L] {
         let mut y = [0u32; L];
         let mut carry = 0u32;
@@ -136,6 +137,7 @@ impl<const L: usize, const L2: usize> Field<L, L2> {
 
     /// Montgomery reduction of a double-width `t` (28-bit limbs in 64-bit words, unnormalized
     /// columns allowed): `t · R^-1 mod p`, in `[0, 2p)` when `t < p·R`.
+    #[cfg_attr(kcp_optimize_speed, optimize(speed))]
     fn redc(&self, t: &mut [u64; L2]) -> [u32; L] {
         for i in 0..L {
             let m = ((t[i] & MASK) * self.n0) & MASK;
@@ -161,6 +163,7 @@ impl<const L: usize, const L2: usize> Field<L, L2> {
     /// carry out of the column being retired is propagated. Rows go two at a time, so each pass
     /// over the columns does four products per load and store.
     #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    #[cfg_attr(kcp_optimize_speed, optimize(speed))]
     pub(crate) fn mul(&self, a: &[u32; L], b: &[u32; L]) -> [u32; L] {
         let (p, n0) = (&self.p, self.n0);
         let (b0, b1, p0, p1) = (b[0] as u64, b[1] as u64, p[0] as u64, p[1] as u64);
@@ -196,6 +199,7 @@ impl<const L: usize, const L2: usize> Field<L, L2> {
     /// `T[v] ← T[v+1] + x0·(b[2v+2], b[2v+3]) + x1·(b[2v+1], b[2v+2]) + m0·(p…) + m1·(p…)`
     /// from `b` spread as `(b[2v+2], b[2v+3], b[2v+1], b[2v+2])` and `(x0, x0, x1, x1)`.
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    #[cfg_attr(kcp_optimize_speed, optimize(speed))]
     pub(crate) fn mul(&self, a: &[u32; L], b: &[u32; L]) -> [u32; L] {
         use core::arch::wasm32::*;
         const {
@@ -272,6 +276,7 @@ impl<const L: usize, const L2: usize> Field<L, L2> {
     /// reduction pass was slower than the plain product.) Which columns get which terms
     /// depends only on the row index, a public loop counter.
     #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    #[cfg_attr(kcp_optimize_speed, optimize(speed))]
     pub(crate) fn sqr(&self, a: &[u32; L]) -> [u32; L] {
         let (p, n0) = (&self.p, self.n0);
         let mut a2 = [0u32; L];
@@ -390,6 +395,7 @@ impl<const L: usize, const L2: usize> Field<L, L2> {
     }
 
     /// `base^e` for a public exponent (square-and-multiply on its bits; `e` is not secret).
+    #[cfg_attr(kcp_optimize_speed, optimize(speed))]
     pub(crate) fn pow_public(&self, base: &[u32; L], e: u64) -> [u32; L] {
         let mut acc = self.one;
         for bit in (0..64 - e.leading_zeros()).rev() {
@@ -405,6 +411,7 @@ impl<const L: usize, const L2: usize> Field<L, L2> {
     /// constant time: a fixed 5-bit window over every bit position up to the prime's length,
     /// a multiplication for every window (by 1 when the window is zero), and the table entry
     /// read by scanning the whole table under a mask.
+    #[cfg_attr(kcp_optimize_speed, optimize(speed))]
     pub(crate) fn pow_secret(&self, base: &[u32; L], e: &[u32; L]) -> [u32; L] {
         let mut table = [[0u32; L]; TABLE];
         table[0] = self.one;

@@ -113,6 +113,7 @@ impl Modulus {
     }
 
     /// `a·b·R^-1 mod n`, fully reduced, for `a·b < n·R`.
+    #[cfg_attr(kcp_optimize_speed, optimize(speed))]
     fn mul(&self, a: &[u32], b: &[u32]) -> Vec<u32> {
         let s = self.n.len();
         let mut t = vec![0u32; s + 2];
@@ -147,6 +148,7 @@ impl Modulus {
 
     /// `base^e` in Montgomery form (in and out), `base < n`: square-and-multiply on the bits of
     /// the public exponent.
+    #[cfg_attr(kcp_optimize_speed, optimize(speed))]
     fn pow_mont(&self, base: &[u32], e: u64) -> Vec<u32> {
         let mut acc = self.one.clone();
         for bit in (0..64 - e.leading_zeros()).rev() {
