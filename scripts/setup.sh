@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, skipping whatever is already present:
-# the wasm32 target, wasm-bindgen-cli at exactly the crate's wasm-bindgen version,
-# and the npm dev tooling (binaryen's wasm-opt, workerd, deno, bun, esbuild, publint, attw).
+# the wasm32 target, a nightly toolchain with rust-src (the .wasm's build), wasm-bindgen-cli at
+# exactly the crate's wasm-bindgen version, and the npm dev tooling (binaryen's wasm-opt, workerd,
+# deno, bun, esbuild, publint, attw).
 # Needs only crates.io and the npm registry.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,8 +19,18 @@ if command -v rustup >/dev/null 2>&1; then
     log "adding rust target wasm32-unknown-unknown"
     rustup target add wasm32-unknown-unknown
   fi
+  # The npm package's .wasm is built with nightly and -Zbuild-std (scripts/build.sh), which needs
+  # the standard library's sources; cargo-fuzz needs nightly too.
+  toolchain="${KCP_WASM_TOOLCHAIN:-nightly}"
+  if ! cargo +"$toolchain" --version >/dev/null 2>&1; then
+    log "installing rust toolchain $toolchain (minimal, with rust-src)"
+    rustup toolchain install "$toolchain" --profile minimal --component rust-src
+  elif ! rustup component list --installed --toolchain "$toolchain" | grep -q '^rust-src'; then
+    log "adding rust-src to $toolchain"
+    rustup component add rust-src --toolchain "$toolchain"
+  fi
 else
-  log "rustup not found; assuming the wasm32-unknown-unknown target is installed"
+  log "rustup not found; assuming the wasm32-unknown-unknown target, a nightly toolchain and its rust-src are installed"
 fi
 
 # wasm-bindgen's CLI must be the exact version the crate links, or the generated glue breaks.
