@@ -58,6 +58,8 @@ mod public_key;
 pub mod rsa_fast;
 #[cfg(not(feature = "internals"))]
 mod rsa_fast;
+#[cfg(test)]
+mod test_rng;
 mod x509;
 
 #[cfg(target_arch = "wasm32")]

@@ -168,18 +168,10 @@ fn shr(x: &[u32], shift: u32) -> Limbs {
 mod tests {
     use super::*;
 
-    /// xorshift64*: deterministic test data.
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 >> 12;
-            self.0 ^= self.0 << 25;
-            self.0 ^= self.0 >> 27;
-            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-        }
-        fn limbs(&mut self, len: usize) -> Vec<u32> {
-            (0..len).map(|_| (self.next() & MASK) as u32).collect()
-        }
+    use crate::test_rng::Rng;
+
+    fn limbs(rng: &mut Rng, len: usize) -> Vec<u32> {
+        (0..len).map(|_| (rng.next() & MASK) as u32).collect()
     }
 
     /// The reference: bit-serial restoring division, obviously right and slow.
@@ -220,7 +212,7 @@ mod tests {
         for case in 0..400 {
             let nm = 1 + (rng.next() % 40) as usize;
             let nx = (rng.next() % 80) as usize + 1;
-            let mut m = rng.limbs(nm);
+            let mut m = limbs(&mut rng, nm);
             // Top limbs of every shape: 1, a power of two, just below 2^27, full.
             m[nm - 1] = match case % 5 {
                 0 => 1,
@@ -229,11 +221,11 @@ mod tests {
                 3 => MASK as u32,
                 _ => ((rng.next() & MASK) as u32).max(1),
             };
-            let mut x = rng.limbs(nx);
+            let mut x = limbs(&mut rng, nx);
             if case % 7 == 0 {
                 // x = k·m + small, x = m, x = m − 1: the corrections' edge cases.
                 let len = 1 + (rng.next() % 3) as usize;
-                let k = rng.limbs(len);
+                let k = limbs(&mut rng, len);
                 x = mul(&m, &k).to_vec();
                 x[0] = (x[0] + (case % 3) as u32) & MASK as u32;
             } else if case % 11 == 0 {

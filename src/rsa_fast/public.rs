@@ -221,33 +221,25 @@ fn sub(a: &mut [u32], b: &[u32]) {
 mod tests {
     use super::*;
 
-    /// SplitMix64 from a fixed seed.
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            z ^ (z >> 31)
-        }
-        /// A random odd number of exactly `bits` bits, big-endian.
-        fn odd(&mut self, bits: usize) -> Vec<u8> {
-            let mut x: Vec<u8> = (0..bits.div_ceil(8)).map(|_| self.next() as u8).collect();
-            let top = (bits - 1) % 8;
-            x[0] &= (1u16 << (top + 1)).wrapping_sub(1) as u8;
-            x[0] |= 1 << top;
-            *x.last_mut().unwrap() |= 1;
-            x
-        }
-        /// A random number below `n` (big-endian, `n`'s length).
-        fn below(&mut self, n: &[u8]) -> Vec<u8> {
-            loop {
-                let mut x: Vec<u8> = n.iter().map(|_| self.next() as u8).collect();
-                x[0] &= (1u16 << (8 - n[0].leading_zeros())).wrapping_sub(1) as u8;
-                if x.as_slice() < n {
-                    return x;
-                }
+    use crate::test_rng::Rng;
+
+    /// A random odd number of exactly `bits` bits, big-endian.
+    fn odd(rng: &mut Rng, bits: usize) -> Vec<u8> {
+        let mut x: Vec<u8> = (0..bits.div_ceil(8)).map(|_| rng.next() as u8).collect();
+        let top = (bits - 1) % 8;
+        x[0] &= (1u16 << (top + 1)).wrapping_sub(1) as u8;
+        x[0] |= 1 << top;
+        *x.last_mut().unwrap() |= 1;
+        x
+    }
+
+    /// A random number below `n` (big-endian, `n`'s length).
+    fn below(rng: &mut Rng, n: &[u8]) -> Vec<u8> {
+        loop {
+            let mut x: Vec<u8> = n.iter().map(|_| rng.next() as u8).collect();
+            x[0] &= (1u16 << (8 - n[0].leading_zeros())).wrapping_sub(1) as u8;
+            if x.as_slice() < n {
+                return x;
             }
         }
     }
@@ -260,12 +252,12 @@ mod tests {
         let mut rng = Rng(1);
         for bits in 9..=64 {
             for _ in 0..20 {
-                let n_be = rng.odd(bits);
+                let n_be = odd(&mut rng, bits);
                 let n = n_be.iter().fold(0u128, |acc, &b| (acc << 8) | b as u128);
                 let wide = Modulus::new(&n_be).expect("odd, above 255");
                 let op = PublicOp::new(&n_be).expect("odd, above 255");
                 assert!(matches!(op, PublicOp::Fixed(_)));
-                let x_be = rng.below(&n_be);
+                let x_be = below(&mut rng, &n_be);
                 let x = x_be.iter().fold(0u128, |acc, &b| (acc << 8) | b as u128);
                 for e in EXPONENTS.into_iter().chain([rng.next() >> 31]) {
                     let mut want = 1 % n;
@@ -291,13 +283,13 @@ mod tests {
     fn the_wide_and_the_fixed_field_agree() {
         let mut rng = Rng(2);
         for bits in [256, 1000, 1024, 2047, 2048, 2049, 2069, 2070] {
-            let n = rng.odd(bits);
+            let n = odd(&mut rng, bits);
             let wide = Modulus::new(&n).expect("odd");
             let fixed = PublicOp::new(&n).expect("odd");
             assert!(matches!(fixed, PublicOp::Fixed(_)), "{bits} bits");
             for e in [3, 65537, (1 << 33) - 1] {
                 for _ in 0..3 {
-                    let mut x = rng.below(&n);
+                    let mut x = below(&mut rng, &n);
                     x.insert(0, 0); // leading zeros are allowed
                     let got = wide.pow(&x, e).expect("fits");
                     assert_eq!(got.len(), n.len());
@@ -307,7 +299,7 @@ mod tests {
         }
         for bits in [2071, 2072, 8192] {
             assert!(matches!(
-                PublicOp::new(&rng.odd(bits)),
+                PublicOp::new(&odd(&mut rng, bits)),
                 Some(PublicOp::Wide(_))
             ));
         }
