@@ -6,6 +6,7 @@ mod limits;
 mod pbes2;
 mod pkcs12;
 mod sha1;
+mod sha2_kdf;
 
 pub use limits::*;
 

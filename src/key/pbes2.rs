@@ -1,8 +1,9 @@
 //! PBES2 (RFC 8018): what modern tools write when merchants re-wrap KCP's key.
 //!
-//! Built directly on RustCrypto's `pbkdf2` (SHA-2 PRFs) and `aes`, with our own PBKDF2-HMAC-SHA1
-//! (`sha1.rs`, whose SHA-1 KCP's PKCS#12 scheme uses too) and our own constant-time Triple DES,
-//! CBC and unpadding (`des.rs`, `cbc.rs`, shared with KCP's PKCS#12 scheme). The parameters are read with
+//! Built on RustCrypto's `aes` and `sha2` (its compression functions, under our own PBKDF2-HMAC in
+//! `sha2_kdf.rs`), with our own PBKDF2-HMAC-SHA1 (`sha1.rs`, whose SHA-1 KCP's PKCS#12 scheme uses
+//! too) and our own constant-time Triple DES, CBC and unpadding (`des.rs`, `cbc.rs`, shared with
+//! KCP's PKCS#12 scheme). The parameters are read with
 //! our own DER reader and checked before anything runs, so a hostile file is refused in
 //! microseconds: an iteration count in the billions, an scrypt cost in the gigabytes, an IV of
 //! the wrong length. (RustCrypto's `pkcs5` decrypts PBES2 too, but it pulls in scrypt and AES-GCM
@@ -15,6 +16,7 @@
 use super::cbc::{self, Aes, BlockDecrypt, CbcError};
 use super::des::TdesEde3;
 use super::limits::{MAX_KDF_ITERATIONS, MAX_SCRYPT_MEMORY};
+use super::sha2_kdf;
 use crate::asn1::{self, TAG_NULL, TAG_OCTET_STRING, TAG_OID, TAG_SEQUENCE};
 use crate::error::{Error, Result};
 use zeroize::Zeroizing;
@@ -99,10 +101,10 @@ pub(crate) fn decrypt(
     let (pw, salt, rounds) = (password.as_bytes(), kdf.salt, kdf.iterations);
     match kdf.prf {
         Prf::Sha1 => super::sha1::pbkdf2_hmac_sha1(pw, salt, rounds, &mut key),
-        Prf::Sha224 => pbkdf2::pbkdf2_hmac::<sha2::Sha224>(pw, salt, rounds, &mut key),
-        Prf::Sha256 => pbkdf2::pbkdf2_hmac::<sha2::Sha256>(pw, salt, rounds, &mut key),
-        Prf::Sha384 => pbkdf2::pbkdf2_hmac::<sha2::Sha384>(pw, salt, rounds, &mut key),
-        Prf::Sha512 => pbkdf2::pbkdf2_hmac::<sha2::Sha512>(pw, salt, rounds, &mut key),
+        Prf::Sha224 => sha2_kdf::pbkdf2_hmac::<sha2_kdf::Sha224>(pw, salt, rounds, &mut key),
+        Prf::Sha256 => sha2_kdf::pbkdf2_hmac::<sha2_kdf::Sha256>(pw, salt, rounds, &mut key),
+        Prf::Sha384 => sha2_kdf::pbkdf2_hmac::<sha2_kdf::Sha384>(pw, salt, rounds, &mut key),
+        Prf::Sha512 => sha2_kdf::pbkdf2_hmac::<sha2_kdf::Sha512>(pw, salt, rounds, &mut key),
     }
     match cipher {
         Cipher::Aes128 => cbc_decrypt(Aes::<aes::Aes128>::new(&key), iv, ciphertext),
