@@ -7,7 +7,7 @@
 // not add up exactly.
 //   node bench/wasm-areas.mjs <wasm-bindgen output, before wasm-opt> [--simd]
 // e.g. the file scripts/build.sh passes to wasm-opt: stop the build there, or run
-//   wasm-bindgen target/wasm32-unknown-unknown/release/kcp_wasm.wasm --target web --out-dir /tmp/x
+//   wasm-bindgen target/wasm-simd/wasm32-unknown-unknown/release/kcp_wasm.wasm --target web --out-dir /tmp/x
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';

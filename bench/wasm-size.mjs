@@ -1,5 +1,5 @@
 // What takes the space in a .wasm, by crate (issue 12): reads the module's code section and its
-// `name` section (build unstripped: CARGO_PROFILE_RELEASE_STRIP=false, and wasm-opt -g), sums the
+// `name` section (build with names: `KCP_WASM_NAMES=1 bash scripts/build.sh`), sums the
 // function bodies per crate (from each function's demangled Rust path; the generic instances of
 // another crate's code count for the crate whose code it is) and the data segments, and says how
 // much each crate's code weighs raw and once gzipped (estimated: the module gzipped without that
@@ -79,7 +79,7 @@ for (let i = 0; i < count; i++) {
 // Function names.
 const names = new Map();
 const nameSec = sections.find((x) => x.id === 0 && x.name === 'name');
-if (!nameSec) throw new Error(`${file} has no name section: build with CARGO_PROFILE_RELEASE_STRIP=false and keep names through wasm-opt (-g)`);
+if (!nameSec) throw new Error(`${file} has no name section: build with names: KCP_WASM_NAMES=1 bash scripts/build.sh`);
 pos = nameSec.start;
 pos += leb();
 while (pos < nameSec.end) {

@@ -57,6 +57,14 @@ OPT_FLAGS=(-Oz --converge --one-caller-inline-max-function-size 0 --strip-produc
 TOOLCHAIN="${KCP_WASM_TOOLCHAIN:-nightly}"
 SIZE_FLAGS="-Zunstable-options -Cpanic=immediate-abort --cfg kcp_optimize_speed -Cllvm-args=-enable-loop-header-duplication"
 
+# KCP_WASM_NAMES=1 keeps the functions' names in both modules, for `node bench/wasm-size.mjs`
+# (a measuring build, several times larger raw: not for shipping).
+keep_names=()
+if [ "${KCP_WASM_NAMES:-}" = 1 ]; then
+  export CARGO_PROFILE_RELEASE_STRIP=false
+  keep_names=(-g)
+fi
+
 # build <target dir> <rustflags> <out dir> [extra wasm-opt flags]: one .wasm plus its glue.
 build() {
   local target_dir=$1 flags=$2 dir=$3
@@ -65,8 +73,8 @@ build() {
     cargo +"$TOOLCHAIN" build --release --target wasm32-unknown-unknown --lib \
     -Zbuild-std=std,panic_abort --config 'profile.release.package."*".opt-level=3'
   wasm-bindgen "$target_dir/wasm32-unknown-unknown/release/kcp_wasm.wasm" --target web \
-    --out-dir "$dir" --out-name kcp_wasm --no-typescript
-  "$WASM_OPT" "$dir/kcp_wasm_bg.wasm" -o "$dir/kcp_wasm_bg.wasm.opt" "${OPT_FLAGS[@]}" "$@"
+    --out-dir "$dir" --out-name kcp_wasm --no-typescript ${keep_names:+--keep-debug}
+  "$WASM_OPT" "$dir/kcp_wasm_bg.wasm" -o "$dir/kcp_wasm_bg.wasm.opt" "${OPT_FLAGS[@]}" "${keep_names[@]}" "$@"
   mv "$dir/kcp_wasm_bg.wasm.opt" "$dir/kcp_wasm_bg.wasm"
 }
 
