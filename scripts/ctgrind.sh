@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Constant time, checked: tests/ctgrind.rs under valgrind's memcheck with the secrets marked
-# undefined, at the release profile (opt-level "s", LTO) and at opt-level 3. Any report of a
+# undefined, at the release profile (opt-level "s", LTO), at opt-level 3, and at opt-level "z",
+# the level the npm package's .wasm builds this crate at (scripts/build.sh). Any report of a
 # branch or an address depending on a secret fails. The allowlist is empty: what is public by
 # design is declassified in the library (src/ct.rs) at the one place that says why.
 set -euo pipefail
@@ -28,7 +29,7 @@ status=0
 # Symbols and line tables, so that a report names the function and line.
 export CARGO_PROFILE_RELEASE_STRIP=false CARGO_PROFILE_RELEASE_DEBUG=line-tables-only
 export CARGO_PROFILE_BENCH_STRIP=false CARGO_PROFILE_BENCH_DEBUG=line-tables-only
-for level in ${CTGRIND_LEVELS:-s 3}; do
+for level in ${CTGRIND_LEVELS:-s 3 z}; do
   log "building tests/ctgrind.rs at opt-level $level"
   # Cargo's `--release` test builds use the bench profile, which inherits release.
   exe=$(build CARGO_PROFILE_RELEASE_OPT_LEVEL="$level" CARGO_PROFILE_BENCH_OPT_LEVEL="$level" \

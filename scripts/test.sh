@@ -27,7 +27,7 @@ RUSTFLAGS='-C target-feature=+simd128' CARGO_TARGET_DIR=target/clippy-simd128 \
 RUSTDOCFLAGS='-D warnings' cargo doc --no-deps
 RUSTDOCFLAGS='-D warnings' cargo doc --no-deps --features internals
 
-echo "== constant time: valgrind (memcheck) over key decryption, key checks and signing, opt-level s and 3 =="
+echo "== constant time: valgrind (memcheck) over key decryption, key checks and signing, opt-levels s, 3 and z =="
 bash scripts/ctgrind.sh
 
 echo "== unit tests in WebAssembly (Node WASI): the simd128 and scalar builds =="

@@ -1,11 +1,13 @@
 //! Constant time, checked by valgrind ("ctgrind"): run by `scripts/ctgrind.sh` under
-//! `valgrind --tool=memcheck` at the release profile and at opt-level 3.
+//! `valgrind --tool=memcheck` at the release profile and at opt-levels 3 and "z" (the level of the
+//! npm package's .wasm).
 //!
 //! Memcheck reports every conditional branch and every memory address that depends on memory
 //! it considers *undefined*. This harness marks the secrets undefined through valgrind's client
 //! requests — the key's private values (d, p, q, dP, dQ, qInv) before the key is built, the
 //! blinding values' random bytes as they are drawn, and the password before a key file is
-//! decrypted (KCP's PKCS#12 Triple DES, PBES2 with HMAC-SHA1 and -SHA256, AES and Triple DES) — and then loads keys and
+//! decrypted (KCP's PKCS#12 Triple DES, PBES2 with HMAC-SHA1, -SHA256 and -SHA512, passwords shorter and longer
+//! than HMAC's block, AES and Triple DES) — and then loads keys and
 //! signs. Any report is a secret-dependent branch or address.
 //!
 //! What is public by design is declassified in the library itself, at the one call per outcome
@@ -18,6 +20,8 @@
 //! Outside valgrind the client requests are no-ops, and the run is an ordinary test that the
 //! signatures equal the `rsa` crate's (deterministic PKCS#1 v1.5).
 
+#[path = "support/openssl_wrap.rs"]
+mod openssl_wrap;
 #[path = "support/rsa_values.rs"]
 mod rsa_values;
 
@@ -158,6 +162,36 @@ fn decrypt_with_secret_password(file: &str) {
     println!("ctgrind: {file}: decrypted with a secret password, signed, and refused a wrong one");
 }
 
+/// PBES2 keys that OpenSSL wraps here with a secret password longer than HMAC's block, which
+/// both PBKDF2s hash first (`src/key/sha1.rs`, `src/key/sha2_kdf.rs`): a path the fixtures'
+/// 8-byte password does not take. Three iterations: no branch depends on the count.
+fn decrypt_with_a_long_secret_password() {
+    let plain = openssl_wrap::fixture("rsa2048/pkcs8.pem");
+    let expected = kcp_wasm::MerchantKey::from_pem(&plain, "")
+        .and_then(|key| key.sign("kcp-wasm"))
+        .expect("the unencrypted key signs");
+    for (prf, len) in [
+        ("hmacWithSHA1", 65),
+        ("hmacWithSHA256", 100),
+        ("hmacWithSHA512", 129),
+    ] {
+        let password: String = (0..len)
+            .map(|i| char::from(b'!' + (i % 90) as u8))
+            .collect();
+        let Some(pem) = openssl_wrap::wrap(&plain, &password, prf, "aes-256-cbc", 3) else {
+            println!("ctgrind: openssl not available: no long-password keys");
+            return;
+        };
+        valgrind::secret(password.as_bytes());
+        let key = kcp_wasm::MerchantKey::from_pem(&pem, &password)
+            .unwrap_or_else(|err| panic!("{prf}: {err}"));
+        let signature = key.sign("kcp-wasm").expect("signs");
+        valgrind::public(signature.as_bytes());
+        assert_eq!(signature, expected, "{prf}, {len}-byte password");
+        println!("ctgrind: PBES2 {prf}: decrypted with a secret {len}-byte password, signed");
+    }
+}
+
 /// Proves the harness is live: a branch on a secret byte must be reported (scripts/ctgrind.sh
 /// runs this and expects valgrind's error exit).
 fn self_test() {
@@ -193,5 +227,6 @@ fn main() {
     ] {
         decrypt_with_secret_password(file);
     }
+    decrypt_with_a_long_secret_password();
     println!("ctgrind: done");
 }
