@@ -123,20 +123,28 @@ pub(super) fn rem(x: &[u32], m: &[u32]) -> Limbs {
     shr(&r[..nm], shift)
 }
 
-/// `w − m` if `w ≥ m`, else `w`, in place; `w` is one limb longer than `m`.
+/// `w − m` if `w ≥ m`, else `w`, in place; `w` is one limb longer than `m`, both normalized.
+///
+/// Two passes and no scratch buffer: the first only finds whether `w < m` (the borrow out of
+/// `w − m`), the second subtracts `m` or zero under that mask. `rem` calls this three times per
+/// quotient digit, about 350 times per key load: a buffer per call made the allocator the hottest
+/// function of a first key load, which V8 then spent 2 ms promoting to TurboFan (issue 12).
 fn sub_if_ge(w: &mut [u32], m: &[u32]) {
-    let mut d = Zeroizing::new(vec![0u32; w.len()]);
     let mut borrow = 0u32;
-    for i in 0..w.len() {
-        let v = w[i]
+    for (i, &wi) in w.iter().enumerate() {
+        let v = wi
             .wrapping_sub(m.get(i).copied().unwrap_or(0))
             .wrapping_sub(borrow);
-        d[i] = v & MASK as u32;
         borrow = v >> 31;
     }
-    let keep = Mask::from_bit(borrow); // w < m: keep w
-    for (wi, &di) in w.iter_mut().zip(d.iter()) {
-        *wi = keep.select(*wi, di);
+    let subtract = Mask::from_bit(borrow).not(); // w ≥ m
+    let mut borrow = 0u32;
+    for (i, wi) in w.iter_mut().enumerate() {
+        let v = wi
+            .wrapping_sub(subtract.keep(m.get(i).copied().unwrap_or(0)))
+            .wrapping_sub(borrow);
+        *wi = v & MASK as u32;
+        borrow = v >> 31;
     }
 }
 
