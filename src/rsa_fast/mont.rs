@@ -566,7 +566,13 @@ fn window_digit<const L: usize>(e: &[u32; L], at: usize) -> u32 {
 }
 
 /// `out = table[index]`, reading every entry (the index is secret).
-#[inline(always)]
+///
+/// Never inlined: a fresh process runs its first exponentiations in V8's baseline tier, which has
+/// no on-stack replacement, so a scan inside `pow_secret` would stay baseline code until that
+/// call returns; as a function of its own, called once per window, it is promoted after a few
+/// dozen calls (issue 12: a fresh process's first signature).
+#[inline(never)]
+#[cfg_attr(kcp_optimize_speed, optimize(speed))]
 fn select<const L: usize>(table: &[[u32; L]; TABLE], index: u32, out: &mut [u32; L]) {
     out.fill(0);
     for (k, row) in table.iter().enumerate() {
