@@ -47,9 +47,9 @@
 //!   which costs four Montgomery products instead of full-width arithmetic modulo `n`. The
 //!   pair is drawn at the first signature (never at load or module scope: Workers forbid
 //!   randomness there): `r` from `bits(p) + 64` random bits reduced modulo `p` (so its bias is
-//!   below 2^-64), `r^e` by the public exponent, and `r^-1 = r^(p−2)` by Fermat with the same
-//!   constant-time fixed-window exponentiation the signature uses (no heap, no variable-time
-//!   inversion). Between draws each signature squares both halves (`(r^e)^2 = (r^2)^e`,
+//!   below 2^-64), `r^e` by the public exponent, and `r^-1` by Bernstein–Yang divsteps in
+//!   constant time (`inverse.rs`: no heap, no variable-time inversion; Fermat's `r^(p−2)` made
+//!   the first signature cost two). Between draws each signature squares both halves (`(r^e)^2 = (r^2)^e`,
 //!   `(r^-1)^2 = (r^2)^-1`); a fresh `r` is drawn every [`BLINDING_USES`] signatures and after
 //!   any failure, so learning one `r` gives away at most the rest of its run.
 //! - **Every signature is verified with the public key** before it is returned: a fault in a
@@ -86,6 +86,7 @@
 //! arithmetic. The `rsa` crate stays the reference every test signs against.
 
 mod check;
+mod inverse;
 mod mont;
 mod public;
 
@@ -602,8 +603,8 @@ fn add_2p_sub<const L: usize, const L2: usize>(
 /// One prime's half of a blinding pair, in Montgomery form: `(r^e, r^-1) mod p`.
 ///
 /// `r` is `bits(p) + 64` random bits reduced modulo `p` by one Montgomery reduction (its
-/// distribution is within 2^-64 of uniform), `r^-1 = r^(p−2)` by Fermat's little theorem with
-/// the constant-time exponentiation. An `r` of zero modulo `p` (probability about 2^-1024) would
+/// distribution is within 2^-64 of uniform), `r^-1` by constant-time divsteps
+/// ([`Field::invert`]). An `r` of zero modulo `p` (probability about 2^-1024) would
 /// give a wrong signature, which the public-key check refuses, and the next draw starts over.
 fn blinding_half<const L: usize, const L2: usize>(
     f: &Field<L, L2>,
@@ -614,23 +615,10 @@ fn blinding_half<const L: usize, const L2: usize>(
     random(&mut bytes)?;
     // Below 2^(bits(p)+64) < p·R: one reduction gives r·R mod p, in [0, 2p).
     let mut r = f.to_mont_be(&bytes).ok_or(SignError::KeyInconsistent)?;
-    let mut p_minus_2 = *f.modulus();
-    sub_small(&mut p_minus_2, 2);
     let u = f.pow_public(&r, e);
-    let v = f.pow_secret(&r, &p_minus_2);
-    p_minus_2.zeroize();
+    let v = f.invert(&r);
     r.zeroize();
     Ok((u, v))
-}
-
-/// `x − k` in place for normalized 28-bit limbs and `x ≥ k`, in constant time.
-fn sub_small(x: &mut [u32], k: u32) {
-    let mut borrow = k as i64;
-    for limb in x.iter_mut() {
-        let v = *limb as i64 - borrow;
-        *limb = (v & MASK as i64) as u32;
-        borrow = -(v >> LIMB_BITS); // 1 when v went negative (arithmetic shift), else 0
-    }
 }
 
 /// `e` as a number, when it is in `[2, 2^33)` (the `rsa` crate's bounds).

@@ -386,6 +386,17 @@ impl<const L: usize, const L2: usize> Field<L, L2> {
         self.mul(x, &self.r2)
     }
 
+    /// `a^-1` in Montgomery form for `a` in Montgomery form (`x = a·R`, in `[0, 2p)`), in
+    /// constant time: `x^-1 = a^-1·R^-1` by divsteps (`inverse.rs`), times `R^3` by one product.
+    pub(crate) fn invert(&self, x: &[u32; L]) -> [u32; L] {
+        let mut reduced = self.sub_p_if_ge(x);
+        let mut inv = super::inverse::inverse(&self.p, self.bits, &reduced);
+        let out = self.mul(&inv, &self.r3);
+        reduced.zeroize();
+        inv.zeroize();
+        out
+    }
+
     /// Out of Montgomery form, fully reduced into `[0, p)`.
     pub(crate) fn leave_mont(&self, x: &[u32; L]) -> [u32; L] {
         let mut one = [0u32; L];
