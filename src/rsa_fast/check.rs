@@ -129,6 +129,10 @@ pub(super) fn rem(x: &[u32], m: &[u32]) -> Limbs {
 /// `w − m`), the second subtracts `m` or zero under that mask. `rem` calls this three times per
 /// quotient digit, about 350 times per key load: a buffer per call made the allocator the hottest
 /// function of a first key load, which V8 then spent 2 ms promoting to TurboFan (issue 12).
+/// Never inlined: inside `rem`, these passes spent `rem`'s tiering budget, and V8 compiled the
+/// whole of `rem` with TurboFan (3 ms of CPU) during the one key load that calls it; on its own,
+/// this small function is what gets promoted (well under a millisecond).
+#[inline(never)]
 fn sub_if_ge(w: &mut [u32], m: &[u32]) {
     let mut borrow = 0u32;
     for (i, &wi) in w.iter().enumerate() {
