@@ -75,16 +75,18 @@ fn divsteps(delta: &mut u32, f0: u32, g0: u32) -> Matrix {
 }
 
 /// `[f, g] ← t·[f, g] / 2^28` (exact). Signed numbers: limbs below the top one in `[0, 2^28)`,
-/// the top one carries the sign.
+/// the top one carries the sign. (Slices, not arrays: one copy of the code for every key size.)
 #[cfg_attr(kcp_optimize_speed, optimize(speed))]
 #[inline(never)]
-fn update_fg<const L: usize>(f: &mut [i32; L], g: &mut [i32; L], t: &Matrix) {
+fn update_fg(f: &mut [i32], g: &mut [i32], t: &Matrix) {
+    let l = f.len();
+    assert!(l >= 2 && g.len() == l);
     let mut cf = t.u * f[0] as i64 + t.v * g[0] as i64;
     let mut cg = t.q * f[0] as i64 + t.r * g[0] as i64;
     debug_assert!(cf & M == 0 && cg & M == 0);
     cf >>= LIMB_BITS;
     cg >>= LIMB_BITS;
-    for i in 1..L {
+    for i in 1..l {
         cf += t.u * f[i] as i64 + t.v * g[i] as i64;
         cg += t.q * f[i] as i64 + t.r * g[i] as i64;
         f[i - 1] = (cf & M) as i32;
@@ -92,8 +94,8 @@ fn update_fg<const L: usize>(f: &mut [i32; L], g: &mut [i32; L], t: &Matrix) {
         cf >>= LIMB_BITS;
         cg >>= LIMB_BITS;
     }
-    f[L - 1] = cf as i32;
-    g[L - 1] = cg as i32;
+    f[l - 1] = cf as i32;
+    g[l - 1] = cg as i32;
 }
 
 /// `[d, e] ← (t·[d, e] + p·[md, me]) / 2^28`, with `md`, `me` chosen so that the division is
@@ -101,16 +103,12 @@ fn update_fg<const L: usize>(f: &mut [i32; L], g: &mut [i32; L], t: &Matrix) {
 /// `p^-1 mod 2^28`.
 #[cfg_attr(kcp_optimize_speed, optimize(speed))]
 #[inline(never)]
-fn update_de<const L: usize>(
-    d: &mut [i32; L],
-    e: &mut [i32; L],
-    t: &Matrix,
-    p: &[u32; L],
-    p_inv: u32,
-) {
+fn update_de(d: &mut [i32], e: &mut [i32], t: &Matrix, p: &[u32], p_inv: u32) {
+    let l = d.len();
+    assert!(l >= 2 && e.len() == l && p.len() == l);
     // Start from [u, q] when d < 0, plus [v, r] when e < 0.
-    let d_negative = Mask::from_bit(d[L - 1] as u32 >> 31);
-    let e_negative = Mask::from_bit(e[L - 1] as u32 >> 31);
+    let d_negative = Mask::from_bit(d[l - 1] as u32 >> 31);
+    let e_negative = Mask::from_bit(e[l - 1] as u32 >> 31);
     let mut md = d_negative
         .keep(t.u as u32)
         .wrapping_add(e_negative.keep(t.v as u32)) as i32 as i64;
@@ -127,7 +125,7 @@ fn update_de<const L: usize>(
     debug_assert!(cd & M == 0 && ce & M == 0);
     cd >>= LIMB_BITS;
     ce >>= LIMB_BITS;
-    for i in 1..L {
+    for i in 1..l {
         cd += t.u * d[i] as i64 + t.v * e[i] as i64 + p[i] as i64 * md;
         ce += t.q * d[i] as i64 + t.r * e[i] as i64 + p[i] as i64 * me;
         d[i - 1] = (cd & M) as i32;
@@ -135,22 +133,22 @@ fn update_de<const L: usize>(
         cd >>= LIMB_BITS;
         ce >>= LIMB_BITS;
     }
-    d[L - 1] = cd as i32;
-    e[L - 1] = ce as i32;
+    d[l - 1] = cd as i32;
+    e[l - 1] = ce as i32;
 }
 
 /// Adds `p` to `x` when `x` is negative, then carries so that the limbs below the top one are
 /// in `[0, 2^28)` again.
-fn add_p_if_negative<const L: usize>(x: &mut [i32; L], p: &[u32; L]) {
-    let negative = Mask::from_bit(x[L - 1] as u32 >> 31);
+fn add_p_if_negative(x: &mut [i32], p: &[u32]) {
+    let negative = Mask::from_bit(x[x.len() - 1] as u32 >> 31);
     for (xi, &pi) in x.iter_mut().zip(p) {
         *xi = xi.wrapping_add(negative.keep(pi) as i32);
     }
     carry(x);
 }
 
-fn carry<const L: usize>(x: &mut [i32; L]) {
-    for i in 0..L - 1 {
+fn carry(x: &mut [i32]) {
+    for i in 0..x.len() - 1 {
         x[i + 1] += x[i] >> LIMB_BITS;
         x[i] &= M as i32;
     }
