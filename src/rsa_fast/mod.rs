@@ -396,7 +396,9 @@ const SCRUB_BYTES: usize = 64 * 1024;
 /// linear memory any later code can read. Zeroize's volatile writes cannot be optimized away.
 #[inline(never)]
 fn scrub_stack() {
-    let mut area = [0u8; SCRUB_BYTES];
+    // Words, not bytes: a volatile write each, 8,192 instead of 65,536 (about 4 % of a warm
+    // signature's time went to the byte loop).
+    let mut area = [0u64; SCRUB_BYTES / 8];
     area.zeroize();
     core::hint::black_box(&area);
 }
