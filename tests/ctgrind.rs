@@ -163,7 +163,7 @@ fn decrypt_with_secret_password(file: &str) {
 }
 
 /// PBES2 keys that OpenSSL wraps here with a secret password longer than HMAC's block, which
-/// both PBKDF2s hash first (`src/key/sha1.rs`, `src/key/sha2_kdf.rs`): a path the fixtures'
+/// PBKDF2 hashes first (`src/key/hash.rs`, for every PRF): a path the fixtures'
 /// 8-byte password does not take. Three iterations: no branch depends on the count.
 fn decrypt_with_a_long_secret_password() {
     let plain = openssl_wrap::fixture("rsa2048/pkcs8.pem");

@@ -1,5 +1,5 @@
-//! PBES2 against OpenSSL, for every PRF the crate reads: its own PBKDF2-HMAC-SHA1
-//! (`src/key/sha1.rs`) and PBKDF2-HMAC-SHA224/256/384/512 (`src/key/sha2_kdf.rs`). Keys are wrapped
+//! PBES2 against OpenSSL, for every PRF the crate reads: its own PBKDF2-HMAC over SHA-1 and
+//! SHA-224/256/384/512 (`src/key/hash.rs`, SHA-1 from `src/key/sha1.rs`). Keys are wrapped
 //! by `openssl pkcs8 -topk8 -v2prf <prf>` with passwords shorter than, equal to and longer than
 //! HMAC's block (64 bytes for SHA-1/224/256, 128 for SHA-384/512; a longer one is hashed first),
 //! one to a few thousand iterations, and ciphers needing one or two PBKDF2 blocks (AES-128: 16

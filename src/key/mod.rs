@@ -2,11 +2,11 @@
 
 mod cbc;
 mod des;
+mod hash;
 mod limits;
 mod pbes2;
 mod pkcs12;
 mod sha1;
-mod sha2_kdf;
 
 pub use limits::*;
 

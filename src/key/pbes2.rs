@@ -1,8 +1,8 @@
 //! PBES2 (RFC 8018): what modern tools write when merchants re-wrap KCP's key.
 //!
-//! Built on RustCrypto's `aes` and `sha2` (its compression functions, under our own PBKDF2-HMAC in
-//! `sha2_kdf.rs`), with our own PBKDF2-HMAC-SHA1 (`sha1.rs`, whose SHA-1 KCP's PKCS#12 scheme uses
-//! too) and our own constant-time Triple DES, CBC and unpadding (`des.rs`, `cbc.rs`, shared with
+//! Built on RustCrypto's `aes` and `sha2` (its compression functions), under our own PBKDF2-HMAC
+//! (`hash.rs`) and SHA-1 (`sha1.rs`, which KCP's PKCS#12 scheme uses too), and our own
+//! constant-time Triple DES, CBC and unpadding (`des.rs`, `cbc.rs`, shared with
 //! KCP's PKCS#12 scheme). The parameters are read with
 //! our own DER reader and checked before anything runs, so a hostile file is refused in
 //! microseconds: an iteration count in the billions, an scrypt cost in the gigabytes, an IV of
@@ -15,8 +15,8 @@
 
 use super::cbc::{self, Aes, BlockDecrypt, CbcError};
 use super::des::TdesEde3;
+use super::hash;
 use super::limits::{MAX_KDF_ITERATIONS, MAX_SCRYPT_MEMORY};
-use super::sha2_kdf;
 use crate::asn1::{self, TAG_NULL, TAG_OCTET_STRING, TAG_OID, TAG_SEQUENCE};
 use crate::error::{Error, Result};
 use zeroize::Zeroizing;
@@ -100,11 +100,11 @@ pub(crate) fn decrypt(
     let mut key = Zeroizing::new(vec![0u8; cipher.key_len()]);
     let (pw, salt, rounds) = (password.as_bytes(), kdf.salt, kdf.iterations);
     match kdf.prf {
-        Prf::Sha1 => super::sha1::pbkdf2_hmac_sha1(pw, salt, rounds, &mut key),
-        Prf::Sha224 => sha2_kdf::pbkdf2_hmac::<sha2_kdf::Sha224>(pw, salt, rounds, &mut key),
-        Prf::Sha256 => sha2_kdf::pbkdf2_hmac::<sha2_kdf::Sha256>(pw, salt, rounds, &mut key),
-        Prf::Sha384 => sha2_kdf::pbkdf2_hmac::<sha2_kdf::Sha384>(pw, salt, rounds, &mut key),
-        Prf::Sha512 => sha2_kdf::pbkdf2_hmac::<sha2_kdf::Sha512>(pw, salt, rounds, &mut key),
+        Prf::Sha1 => hash::pbkdf2_hmac::<hash::Sha1>(pw, salt, rounds, &mut key),
+        Prf::Sha224 => hash::pbkdf2_hmac::<hash::Sha224>(pw, salt, rounds, &mut key),
+        Prf::Sha256 => hash::pbkdf2_hmac::<hash::Sha256>(pw, salt, rounds, &mut key),
+        Prf::Sha384 => hash::pbkdf2_hmac::<hash::Sha384>(pw, salt, rounds, &mut key),
+        Prf::Sha512 => hash::pbkdf2_hmac::<hash::Sha512>(pw, salt, rounds, &mut key),
     }
     match cipher {
         Cipher::Aes128 => cbc_decrypt(Aes::<aes::Aes128>::new(&key), iv, ciphertext),

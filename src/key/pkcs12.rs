@@ -12,7 +12,8 @@
 
 use super::cbc::{self, CbcError};
 use super::des::TdesEde3;
-use super::sha1::{self, Sha1};
+use super::hash;
+use super::sha1;
 use zeroize::Zeroizing;
 
 /// OID 1.2.840.113549.1.12.1.3, DER-encoded (without tag and length).
@@ -88,10 +89,8 @@ pub(crate) fn kdf(
 
     let mut out = Zeroizing::new(Vec::with_capacity(out_len.div_ceil(U) * U));
     while out.len() < out_len {
-        let mut hasher = Sha1::new();
-        hasher.update(&diversifier);
-        hasher.update(&i_block);
-        let mut a = Zeroizing::new(hasher.finalize());
+        let mut a = Zeroizing::new([0u8; U]);
+        hash::digest::<hash::Sha1>(&[&diversifier, &i_block], &mut *a);
         iterate_sha1(&mut a, iterations);
         out.extend_from_slice(&*a);
         if out.len() >= out_len {
@@ -231,7 +230,8 @@ mod tests {
         let mut b = a;
         iterate_sha1(&mut a, 4);
         for _ in 1..4 {
-            b = *Sha1::digest(&b);
+            use ::sha1::Digest as _;
+            b = ::sha1::Sha1::digest(b).into();
         }
         assert_eq!(a, b);
     }
