@@ -360,27 +360,11 @@ mod tests {
     }
 
     #[test]
-    fn sha1_matches_the_pbkdf2_crate() {
+    fn every_prf_matches_the_pbkdf2_crate() {
         matches_the_pbkdf2_crate::<Sha1>(pbkdf2::pbkdf2_hmac::<::sha1::Sha1>);
-    }
-
-    #[test]
-    fn sha224_matches_the_pbkdf2_crate() {
         matches_the_pbkdf2_crate::<Sha224>(pbkdf2::pbkdf2_hmac::<sha2::Sha224>);
-    }
-
-    #[test]
-    fn sha256_matches_the_pbkdf2_crate() {
         matches_the_pbkdf2_crate::<Sha256>(pbkdf2::pbkdf2_hmac::<sha2::Sha256>);
-    }
-
-    #[test]
-    fn sha384_matches_the_pbkdf2_crate() {
         matches_the_pbkdf2_crate::<Sha384>(pbkdf2::pbkdf2_hmac::<sha2::Sha384>);
-    }
-
-    #[test]
-    fn sha512_matches_the_pbkdf2_crate() {
         matches_the_pbkdf2_crate::<Sha512>(pbkdf2::pbkdf2_hmac::<sha2::Sha512>);
     }
 

@@ -74,38 +74,41 @@ fn divsteps(delta: &mut u32, f0: u32, g0: u32) -> Matrix {
     }
 }
 
-/// `[f, g] ← t·[f, g] / 2^28` (exact). Signed numbers: limbs below the top one in `[0, 2^28)`,
-/// the top one carries the sign. (Slices, not arrays: one copy of the code for every key size.)
+/// `[a, b] ← (t·[a, b] + p·[ma, mb]) / 2^28`, where the caller chose `ma`, `mb` so that the
+/// division is exact. Signed numbers: limbs below the top one in `[0, 2^28)`, the top one carries
+/// the sign. (Slices, not arrays: one copy of the code for every key size.)
 #[cfg_attr(kcp_optimize_speed, optimize(speed))]
 #[inline(never)]
-fn update_fg(f: &mut [i32], g: &mut [i32], t: &Matrix) {
-    let l = f.len();
-    assert!(l >= 2 && g.len() == l);
-    let mut cf = t.u * f[0] as i64 + t.v * g[0] as i64;
-    let mut cg = t.q * f[0] as i64 + t.r * g[0] as i64;
-    debug_assert!(cf & M == 0 && cg & M == 0);
-    cf >>= LIMB_BITS;
-    cg >>= LIMB_BITS;
-    for i in 1..l {
-        cf += t.u * f[i] as i64 + t.v * g[i] as i64;
-        cg += t.q * f[i] as i64 + t.r * g[i] as i64;
-        f[i - 1] = (cf & M) as i32;
-        g[i - 1] = (cg & M) as i32;
-        cf >>= LIMB_BITS;
-        cg >>= LIMB_BITS;
+fn apply(a: &mut [i32], b: &mut [i32], t: &Matrix, p: &[u32], ma: i64, mb: i64) {
+    let l = a.len();
+    assert!(l >= 2 && b.len() == l && p.len() == l);
+    let (mut ca, mut cb) = (0i64, 0i64);
+    for i in 0..l {
+        ca += t.u * a[i] as i64 + t.v * b[i] as i64 + p[i] as i64 * ma;
+        cb += t.q * a[i] as i64 + t.r * b[i] as i64 + p[i] as i64 * mb;
+        if i == 0 {
+            debug_assert!(ca & M == 0 && cb & M == 0);
+        } else {
+            a[i - 1] = (ca & M) as i32;
+            b[i - 1] = (cb & M) as i32;
+        }
+        ca >>= LIMB_BITS;
+        cb >>= LIMB_BITS;
     }
-    f[l - 1] = cf as i32;
-    g[l - 1] = cg as i32;
+    a[l - 1] = ca as i32;
+    b[l - 1] = cb as i32;
+}
+
+/// `[f, g] ← t·[f, g] / 2^28` (exact: the divsteps made the low 28 bits zero).
+fn update_fg(f: &mut [i32], g: &mut [i32], t: &Matrix, p: &[u32]) {
+    apply(f, g, t, p, 0, 0);
 }
 
 /// `[d, e] ← (t·[d, e] + p·[md, me]) / 2^28`, with `md`, `me` chosen so that the division is
 /// exact and `d`, `e` stay in `(−2p, p)` (libsecp256k1's `update_de_30`). `p_inv` is
 /// `p^-1 mod 2^28`.
-#[cfg_attr(kcp_optimize_speed, optimize(speed))]
-#[inline(never)]
 fn update_de(d: &mut [i32], e: &mut [i32], t: &Matrix, p: &[u32], p_inv: u32) {
     let l = d.len();
-    assert!(l >= 2 && e.len() == l && p.len() == l);
     // Start from [u, q] when d < 0, plus [v, r] when e < 0.
     let d_negative = Mask::from_bit(d[l - 1] as u32 >> 31);
     let e_negative = Mask::from_bit(e[l - 1] as u32 >> 31);
@@ -115,26 +118,12 @@ fn update_de(d: &mut [i32], e: &mut [i32], t: &Matrix, p: &[u32], p_inv: u32) {
     let mut me = d_negative
         .keep(t.q as u32)
         .wrapping_add(e_negative.keep(t.r as u32)) as i32 as i64;
-    let mut cd = t.u * d[0] as i64 + t.v * e[0] as i64;
-    let mut ce = t.q * d[0] as i64 + t.r * e[0] as i64;
     // Then subtract what makes the low 28 bits of t·[d, e] + p·[md, me] zero.
+    let cd = t.u * d[0] as i64 + t.v * e[0] as i64;
+    let ce = t.q * d[0] as i64 + t.r * e[0] as i64;
     md -= (p_inv.wrapping_mul(cd as u32).wrapping_add(md as u32) as i64) & M;
     me -= (p_inv.wrapping_mul(ce as u32).wrapping_add(me as u32) as i64) & M;
-    cd += p[0] as i64 * md;
-    ce += p[0] as i64 * me;
-    debug_assert!(cd & M == 0 && ce & M == 0);
-    cd >>= LIMB_BITS;
-    ce >>= LIMB_BITS;
-    for i in 1..l {
-        cd += t.u * d[i] as i64 + t.v * e[i] as i64 + p[i] as i64 * md;
-        ce += t.q * d[i] as i64 + t.r * e[i] as i64 + p[i] as i64 * me;
-        d[i - 1] = (cd & M) as i32;
-        e[i - 1] = (ce & M) as i32;
-        cd >>= LIMB_BITS;
-        ce >>= LIMB_BITS;
-    }
-    d[l - 1] = cd as i32;
-    e[l - 1] = ce as i32;
+    apply(d, e, t, p, md, me);
 }
 
 /// Adds `p` to `x` when `x` is negative, then carries so that the limbs below the top one are
@@ -173,7 +162,7 @@ pub(crate) fn inverse<const L: usize>(p: &[u32; L], bits: usize, x: &[u32; L]) -
     for _ in 0..divsteps_needed(bits).div_ceil(BATCH) {
         let t = divsteps(&mut delta, f[0] as u32, g[0] as u32);
         update_de(&mut d, &mut e, &t, p, p_inv);
-        update_fg(&mut f, &mut g, &t);
+        update_fg(&mut f, &mut g, &t, p);
     }
     // d ∈ (−2p, p) → (−p, p), negated when f = −1, → [0, p).
     add_p_if_negative(&mut d, p);
