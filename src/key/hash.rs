@@ -261,9 +261,7 @@ pub(crate) fn pbkdf2_hmac<H: BlockHash>(
     // HMAC's key: the password, or its digest if longer than a block, padded with zeros.
     let mut key = Zeroizing::new([0u8; MAX_BLOCK]);
     if password.len() > block {
-        let mut state = Zeroizing::new(H::H0);
-        hash_tail::<H>(&mut state, 0, &[password], &mut scratch);
-        H::store(&state, &mut key[..len]);
+        digest::<H>(&[password], &mut key[..len]);
     } else {
         key[..password.len()].copy_from_slice(password);
     }

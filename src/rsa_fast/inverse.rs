@@ -9,7 +9,7 @@
 //! the signs of `d` and `e` are [`Mask`]s, and the number of steps depends only on the prime's
 //! (public) length.
 
-use super::mont::{LIMB_BITS, MASK};
+use super::mont::{LIMB_BITS, MASK, inverse_mod_2_32};
 use crate::ct::Mask;
 use zeroize::Zeroize;
 
@@ -146,12 +146,7 @@ fn carry(x: &mut [i32]) {
 /// `x^-1 mod p`, fully reduced, for an odd `p` of `bits` bits (`4p < 2^(28L)`) and `x` in
 /// `[0, p)` coprime to `p`; `0` for `x = 0`.
 pub(crate) fn inverse<const L: usize>(p: &[u32; L], bits: usize, x: &[u32; L]) -> [u32; L] {
-    // p^-1 mod 2^32 by Newton's iteration (each step doubles the correct low bits).
-    let mut p_inv = p[0];
-    for _ in 0..5 {
-        p_inv = p_inv.wrapping_mul(2u32.wrapping_sub(p[0].wrapping_mul(p_inv)));
-    }
-    let p_inv = p_inv & MASK as u32;
+    let p_inv = inverse_mod_2_32(p[0]) & MASK as u32;
     let mut f = p.map(|l| l as i32);
     let mut g = x.map(|l| l as i32);
     let mut d = [0i32; L];

@@ -62,13 +62,7 @@ impl<const L: usize, const L2: usize> Field<L, L2> {
         if ct::declassify_u32(p[0] & 1) == 0 || bits < 2 || bits + 2 > L * LIMB_BITS as usize {
             return None;
         }
-        // Newton's iteration for p^-1 mod 2^32 (each step doubles the correct low bits).
-        let p0 = p[0];
-        let mut inv = p0;
-        for _ in 0..5 {
-            inv = inv.wrapping_mul(2u32.wrapping_sub(p0.wrapping_mul(inv)));
-        }
-        let n0 = (inv.wrapping_neg() as u64) & MASK;
+        let n0 = (inverse_mod_2_32(p[0]).wrapping_neg() as u64) & MASK;
         let mut field = Field {
             p,
             n0,
@@ -560,6 +554,16 @@ fn normalize<const L: usize>(t: &[u64; L]) -> [u32; L] {
         carry = v >> LIMB_BITS;
     }
     out
+}
+
+/// `x^-1 mod 2^32` for an odd `x`, by Newton's iteration (each step doubles the correct low
+/// bits): the Montgomery constants here and in `public.rs`, and the divsteps' `p^-1 mod 2^28`.
+pub(crate) fn inverse_mod_2_32(x: u32) -> u32 {
+    let mut inv = x;
+    for _ in 0..5 {
+        inv = inv.wrapping_mul(2u32.wrapping_sub(x.wrapping_mul(inv)));
+    }
+    inv
 }
 
 /// The `WINDOW` bits of `e` starting at bit `at` (a public position).

@@ -9,7 +9,7 @@
 //! verifies signatures with it.
 
 use super::LARGE;
-use super::mont::{Field, limbs_from_be, limbs_to_be};
+use super::mont::{Field, inverse_mod_2_32, limbs_from_be, limbs_to_be};
 use crate::asn1::{bit_length, strip_zeros};
 
 /// `s^e mod n` for a public odd modulus `n`.
@@ -79,10 +79,6 @@ impl Modulus {
         if n.first().is_none_or(|&low| low & 1 == 0) || n_be.len() < 2 {
             return None;
         }
-        let mut inv = n[0];
-        for _ in 0..5 {
-            inv = inv.wrapping_mul(2u32.wrapping_sub(n[0].wrapping_mul(inv)));
-        }
         let len = n.len();
         // R mod n: 2^(bits-1) (below n) doubled modulo n up to 2^(32·len), at most 32 steps.
         let top = bit_length(n_be) - 1;
@@ -99,7 +95,7 @@ impl Modulus {
             double_mod(&mut r2, &n);
         }
         let mut modulus = Self {
-            n0: inv.wrapping_neg(),
+            n0: inverse_mod_2_32(n[0]).wrapping_neg(),
             one,
             r2: Vec::new(),
             bytes: n_be.len(),
